@@ -1,0 +1,1 @@
+//! Findings derived from tracked sessions (to be written).

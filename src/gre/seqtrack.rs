@@ -1,0 +1,1 @@
+//! GRE sequence tracking (to be written).

@@ -1,0 +1,1 @@
+//! Enhanced GRE header (to be written).

@@ -1,0 +1,22 @@
+//! tunnelscope: explains PPTP and SSTP VPN sessions found in packet captures.
+//!
+//! The pipeline is one streaming pass (see `docs/architecture.md`):
+//! [`capture`] reads frames, [`net`] decodes link and IP layers and reassembles
+//! TCP, [`pptp`] and [`gre`] rebuild the VPN sessions, [`analysis`] turns
+//! what was tracked into findings and [`report`] renders the result.
+#![forbid(unsafe_code)]
+
+pub mod analysis;
+pub mod capture;
+pub mod config;
+pub mod error;
+pub mod gre;
+pub mod net;
+pub mod pipeline;
+pub mod pptp;
+pub mod report;
+pub mod synth;
+pub mod text;
+
+pub use config::{Config, Limits};
+pub use error::Error;

@@ -1,0 +1,1 @@
+//! The streaming pass that ties the layers together (to be written).

@@ -1,0 +1,1 @@
+//! PPTP code tables (to be written).

@@ -1,0 +1,1 @@
+//! Control connection and call state (to be written).

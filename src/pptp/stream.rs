@@ -1,0 +1,1 @@
+//! Framing PPTP messages out of a reassembled TCP stream (to be written).

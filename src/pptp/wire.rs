@@ -1,0 +1,1 @@
+//! PPTP control message decoder (to be written).
