@@ -154,10 +154,15 @@ impl ControlMessageType {
 pub struct SccrpResult(pub u8);
 
 impl SccrpResult {
+    /// 1 "Channel Established": the control connection was established.
     pub const CHANNEL_ESTABLISHED: Self = Self(1);
+    /// 2 "General Error": the control connection was refused; the Error Code says why.
     pub const GENERAL_ERROR: Self = Self(2);
+    /// 3 "Channel Exists": a control connection already exists between this PNS and PAC.
     pub const CHANNEL_EXISTS: Self = Self(3);
+    /// 4 "Not Authorized": the requester is not authorised to establish a control connection.
     pub const NOT_AUTHORIZED: Self = Self(4);
+    /// 5 "Version Not Supported": the requester's protocol version is not supported.
     pub const VERSION_NOT_SUPPORTED: Self = Self(5);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -202,8 +207,11 @@ impl SccrpResult {
 pub struct StopReason(pub u8);
 
 impl StopReason {
+    /// 1 "None": a general request to close the control connection.
     pub const NONE: Self = Self(1);
+    /// 2 "Stop-Protocol": the sender cannot support the peer's protocol version.
     pub const STOP_PROTOCOL: Self = Self(2);
+    /// 3 "Stop-Local-Shutdown": the sender is shutting down.
     pub const STOP_LOCAL_SHUTDOWN: Self = Self(3);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -234,7 +242,9 @@ impl StopReason {
 pub struct StopCcrpResult(pub u8);
 
 impl StopCcrpResult {
+    /// 1 "OK": the control connection was closed.
     pub const OK: Self = Self(1);
+    /// 2 "General Error": the control connection was not closed; the Error Code says why.
     pub const GENERAL_ERROR: Self = Self(2);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -264,7 +274,9 @@ impl StopCcrpResult {
 pub struct EchoResult(pub u8);
 
 impl EchoResult {
+    /// 1 "OK": the Echo-Reply is valid.
     pub const OK: Self = Self(1);
+    /// 2 "General Error": the Echo-Request was not accepted; the Error Code says why.
     pub const GENERAL_ERROR: Self = Self(2);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -294,12 +306,19 @@ impl EchoResult {
 pub struct OcrpResult(pub u8);
 
 impl OcrpResult {
+    /// 1 "Connected": the call was established with no errors.
     pub const CONNECTED: Self = Self(1);
+    /// 2 "General Error": the outgoing call was not set up; the Error Code says why.
     pub const GENERAL_ERROR: Self = Self(2);
+    /// 3 "No Carrier": the outgoing call failed because no carrier was detected.
     pub const NO_CARRIER: Self = Self(3);
+    /// 4 "Busy": the outgoing call failed because a busy signal was detected.
     pub const BUSY: Self = Self(4);
+    /// 5 "No Dial Tone": the outgoing call failed because no dial tone was detected.
     pub const NO_DIAL_TONE: Self = Self(5);
+    /// 6 "Time-out": the call was not established within the time the PAC allows.
     pub const TIME_OUT: Self = Self(6);
+    /// 7 "Do Not Accept": the outgoing call was administratively prohibited.
     pub const DO_NOT_ACCEPT: Self = Self(7);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -349,8 +368,11 @@ impl OcrpResult {
 pub struct IcrpResult(pub u8);
 
 impl IcrpResult {
+    /// 1 "Connect": the PNS accepts the incoming call.
     pub const CONNECT: Self = Self(1);
+    /// 2 "General Error": the incoming call should not be answered; the Error Code says why.
     pub const GENERAL_ERROR: Self = Self(2);
+    /// 3 "Do Not Accept": the PNS refuses the incoming call.
     pub const DO_NOT_ACCEPT: Self = Self(3);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -381,9 +403,13 @@ impl IcrpResult {
 pub struct CdnResult(pub u8);
 
 impl CdnResult {
+    /// 1 "Lost Carrier": the call was disconnected because the carrier was lost.
     pub const LOST_CARRIER: Self = Self(1);
+    /// 2 "General Error": the call was disconnected for the reason in the Error Code.
     pub const GENERAL_ERROR: Self = Self(2);
+    /// 3 "Admin Shutdown": the call was disconnected for administrative reasons.
     pub const ADMIN_SHUTDOWN: Self = Self(3);
+    /// 4 "Request": the call was disconnected in answer to a Call-Clear-Request.
     pub const REQUEST: Self = Self(4);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -425,12 +451,19 @@ impl CdnResult {
 pub struct GeneralError(pub u8);
 
 impl GeneralError {
+    /// 0 "None": no general error.
     pub const NONE: Self = Self(0);
+    /// 1 "Not-Connected": no control connection exists yet for this PAC-PNS pair.
     pub const NOT_CONNECTED: Self = Self(1);
+    /// 2 "Bad-Format": the length was wrong or the magic cookie did not match.
     pub const BAD_FORMAT: Self = Self(2);
+    /// 3 "Bad-Value": a field was out of range or a reserved field was not zero.
     pub const BAD_VALUE: Self = Self(3);
+    /// 4 "No-Resource": the sender lacks the resources to handle the command.
     pub const NO_RESOURCE: Self = Self(4);
+    /// 5 "Bad-Call ID": the Call ID is invalid in this context.
     pub const BAD_CALL_ID: Self = Self(5);
+    /// 6 "PAC-Error": a vendor-specific error occurred in the PAC.
     pub const PAC_ERROR: Self = Self(6);
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
@@ -568,7 +601,9 @@ impl BearerCapabilities {
 pub struct BearerType(pub u32);
 
 impl BearerType {
+    /// Analog channel.
     pub const ANALOG: Self = Self(1);
+    /// Digital channel.
     pub const DIGITAL: Self = Self(2);
     /// Either kind; only defined for Outgoing-Call-Request.
     pub const ANY: Self = Self(3);
@@ -590,7 +625,9 @@ impl BearerType {
 pub struct FramingType(pub u32);
 
 impl FramingType {
+    /// Asynchronous PPP framing.
     pub const ASYNC: Self = Self(1);
+    /// Synchronous PPP framing.
     pub const SYNC: Self = Self(2);
     /// Either framing; only defined for Outgoing-Call-Request.
     pub const EITHER: Self = Self(3);
