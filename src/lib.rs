@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod capture;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod gre;
@@ -20,3 +21,4 @@ pub mod text;
 
 pub use config::{Config, Limits};
 pub use error::Error;
+pub use report::Report;

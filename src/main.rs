@@ -1,1 +1,83 @@
-fn main() {}
+//! The `tunnelscope` command: parses arguments, runs the library, maps the
+//! outcome to an exit status (0 clean, 1 findings at or above `--fail-on`,
+//! 2 bad usage or unreadable input). A closed output pipe is a clean exit.
+#![forbid(unsafe_code)]
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use tunnelscope::cli::{Args, Format};
+use tunnelscope::report::{flow, json, table};
+use tunnelscope::{pipeline, Report};
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let config = match args.config() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tunnelscope: {e}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let mut reports: Vec<Report> = Vec::new();
+    let mut unreadable = false;
+    for path in &args.captures {
+        match pipeline::analyze_path(path, &config) {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                eprintln!(
+                    "tunnelscope: {}",
+                    tunnelscope::text::escape_terminal(&e.to_string())
+                );
+                unreadable = true;
+            }
+        }
+    }
+
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        Format::Json => json::write_json(&mut out, &reports),
+        Format::Ndjson => json::write_ndjson(&mut out, &reports),
+        Format::Table => reports
+            .iter()
+            .try_for_each(|r| out.write_all(table::render(r).as_bytes())),
+        Format::Flow => reports
+            .iter()
+            .try_for_each(|r| out.write_all(flow::render(r).as_bytes())),
+    }
+    .and_then(|()| out.flush());
+    if let Err(e) = written {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("tunnelscope: writing output: {e}");
+        return ExitCode::from(2);
+    }
+
+    if unreadable {
+        return ExitCode::from(2);
+    }
+    let failing = args.fail_on.threshold().is_some_and(|threshold| {
+        reports
+            .iter()
+            .any(|r| r.worst_severity().is_some_and(|w| w >= threshold))
+    });
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

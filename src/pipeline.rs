@@ -1,1 +1,474 @@
-//! The streaming pass that ties the layers together (to be written).
+//! The streaming pass: frames in, one [`Report`] out.
+//!
+//! [`Analyzer`] owns the per-capture state of every layer and routes each
+//! decoded packet to the tracker that wants it. TCP flows are recognised by
+//! their content (PPTP by its header structure and magic cookie, on any
+//! port); flows that are nothing of ours are ignored early so their bytes
+//! are neither buffered nor parsed.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use crate::analysis;
+use crate::capture::{self, CaptureSummary, Frame, Timestamp, UnsupportedLink};
+use crate::config::Config;
+use crate::error::Error;
+use crate::net::tcp::{Dir, FlowId, StreamEvent, TcpTracker};
+use crate::net::{link, Decoder, Packet, Transport};
+use crate::pptp::session::{At, ControlSession, StreamProblem, StreamProblemKind, TcpFlow};
+use crate::pptp::stream::{looks_like_pptp, PptpStream, StreamItem};
+use crate::report::model::{LimitHit, Report, Stats};
+
+/// How many data chunks per direction may pass before a flow that does not
+/// look like PPTP is given up.
+const CLASSIFY_CHUNKS: u8 = 4;
+/// Bytes needed to recognise a PPTP control message header.
+const PPTP_HEADER: usize = 12;
+
+/// The first bytes of a direction, held while they are too few to decide.
+#[derive(Default)]
+struct Held {
+    bytes: Vec<u8>,
+    frame: u64,
+    ts: Timestamp,
+}
+
+/// What a TCP flow has been recognised as.
+enum FlowApp {
+    /// Not decided yet.
+    Undecided {
+        a: SocketAddr,
+        b: SocketAddr,
+        syn_seen: bool,
+        chunks: [u8; 2],
+        prefix: [Held; 2],
+    },
+    /// A PPTP control connection.
+    Pptp(Box<PptpFlow>),
+    /// Nothing tunnelscope analyses.
+    Ignored,
+}
+
+struct PptpFlow {
+    a: SocketAddr,
+    b: SocketAddr,
+    syn_seen: bool,
+    /// Index into `Analyzer::sessions` once the first message decoded.
+    session: Option<usize>,
+    streams: [PptpStream; 2],
+}
+
+fn dir_index(dir: Dir) -> usize {
+    match dir {
+        Dir::AtoB => 0,
+        Dir::BtoA => 1,
+    }
+}
+
+/// Per-capture analysis state.
+pub struct Analyzer {
+    config: Config,
+    decoder: Decoder,
+    tcp: TcpTracker,
+    flows: HashMap<FlowId, FlowApp>,
+    sessions: Vec<ControlSession>,
+    sessions_dropped: u64,
+    unsupported: HashMap<u32, u64>,
+    last: (u64, Timestamp),
+}
+
+impl Analyzer {
+    pub fn new(config: &Config) -> Self {
+        Analyzer {
+            config: config.clone(),
+            decoder: Decoder::new(&config.limits),
+            tcp: TcpTracker::new(&config.limits),
+            flows: HashMap::new(),
+            sessions: Vec::new(),
+            sessions_dropped: 0,
+            unsupported: HashMap::new(),
+            last: (0, Timestamp::default()),
+        }
+    }
+
+    /// Feeds one frame.
+    pub fn frame(&mut self, frame: &Frame<'_>) {
+        self.last = (frame.number, frame.ts);
+        if !link::is_supported(frame.link) {
+            *self.unsupported.entry(frame.link.0).or_insert(0) += 1;
+            return;
+        }
+        let Analyzer {
+            decoder,
+            tcp,
+            flows,
+            sessions,
+            sessions_dropped,
+            config,
+            ..
+        } = self;
+        let mut ctx = FlowContext {
+            flows,
+            sessions,
+            sessions_dropped,
+            config,
+            ignore: Vec::new(),
+        };
+        decoder.decode(frame, &mut |packet: &Packet<'_>| {
+            if let Transport::Tcp(seg) = &packet.transport {
+                tcp.segment(&packet.ip, seg, packet.frame, packet.ts, &mut |flow, event| {
+                    ctx.event(flow, event)
+                });
+                for flow in ctx.ignore.drain(..) {
+                    tcp.ignore(flow);
+                }
+            }
+        });
+    }
+
+    /// Ends the capture and builds its report.
+    pub fn finish(mut self, mut summary: CaptureSummary) -> Report {
+        let Analyzer {
+            tcp,
+            flows,
+            sessions,
+            sessions_dropped,
+            config,
+            ..
+        } = &mut self;
+        let mut ctx = FlowContext {
+            flows,
+            sessions,
+            sessions_dropped,
+            config,
+            ignore: Vec::new(),
+        };
+        tcp.finish(&mut |flow, event| ctx.event(flow, event));
+        let (last_frame, last_ts) = self.last;
+        for session in &mut self.sessions {
+            session.close(last_frame, last_ts, false, true);
+        }
+        let mut unsupported: Vec<UnsupportedLink> = self
+            .unsupported
+            .iter()
+            .map(|(&link_type, &frames)| UnsupportedLink {
+                link_type,
+                name: capture::LinkType(link_type).name(),
+                frames,
+            })
+            .collect();
+        unsupported.sort_by_key(|u| u.link_type);
+        summary.unsupported_link_types = unsupported;
+
+        let mut limits_hit = Vec::new();
+        if self.sessions_dropped > 0 {
+            limits_hit.push(LimitHit {
+                limit: "sessions".into(),
+                value: self.config.limits.sessions as u64,
+                dropped: self.sessions_dropped,
+            });
+        }
+        let dropped_messages: u64 = self.sessions.iter().map(|s| s.messages_dropped).sum();
+        if dropped_messages > 0 {
+            limits_hit.push(LimitHit {
+                limit: "messages_per_session".into(),
+                value: self.config.limits.messages_per_session as u64,
+                dropped: dropped_messages,
+            });
+        }
+        let stats = Stats {
+            net: self.decoder.stats().clone(),
+            tcp: self.tcp.stats(),
+        };
+        let findings = analysis::findings(&self.sessions, &summary);
+        Report::new(vec![summary], self.sessions, findings, stats, limits_hit)
+    }
+}
+
+/// The parts of the analyzer that TCP events update.
+struct FlowContext<'a> {
+    flows: &'a mut HashMap<FlowId, FlowApp>,
+    sessions: &'a mut Vec<ControlSession>,
+    sessions_dropped: &'a mut u64,
+    config: &'a Config,
+    /// Flows to stop delivering (applied after the current segment).
+    ignore: Vec<FlowId>,
+}
+
+impl FlowContext<'_> {
+    fn event(&mut self, flow: FlowId, event: &StreamEvent<'_>) {
+        match *event {
+            StreamEvent::Opened { a, b, syn_seen, .. } => {
+                self.flows.insert(
+                    flow,
+                    FlowApp::Undecided {
+                        a,
+                        b,
+                        syn_seen,
+                        chunks: [0; 2],
+                        prefix: Default::default(),
+                    },
+                );
+            }
+            StreamEvent::Data {
+                dir,
+                bytes,
+                frame,
+                ts,
+            } => self.data(flow, dir, bytes, frame, ts),
+            StreamEvent::Gap {
+                dir, missing, frame, ..
+            } => {
+                if let Some(session) = self.session_of(flow) {
+                    let direction = session.direction(dir);
+                    session.stream_problem(StreamProblem {
+                        kind: StreamProblemKind::Gap,
+                        direction,
+                        frame,
+                        bytes: missing,
+                        detail: None,
+                    });
+                }
+                self.with_stream(flow, dir, |stream, out| stream.gap(missing, frame, out));
+            }
+            StreamEvent::Retransmission { .. } => {
+                if let Some(session) = self.session_of(flow) {
+                    session.retransmission();
+                }
+            }
+            StreamEvent::Fin { dir, frame, ts } => {
+                if let Some(session) = self.session_of(flow) {
+                    session.fin(dir, frame, ts);
+                }
+            }
+            StreamEvent::Rst { dir, frame, ts } => {
+                if let Some(session) = self.session_of(flow) {
+                    session.rst(dir, frame, ts);
+                }
+            }
+            StreamEvent::Closed { frame, ts } => {
+                self.flush(flow);
+                if let Some(session) = self.session_of(flow) {
+                    session.close(frame, ts, false, false);
+                }
+                self.flows.remove(&flow);
+            }
+        }
+    }
+
+    fn session_of(&mut self, flow: FlowId) -> Option<&mut ControlSession> {
+        match self.flows.get(&flow) {
+            Some(FlowApp::Pptp(p)) => p.session.and_then(|i| self.sessions.get_mut(i)),
+            _ => None,
+        }
+    }
+
+    fn data(&mut self, flow: FlowId, dir: Dir, bytes: &[u8], frame: u64, ts: Timestamp) {
+        let Some(app) = self.flows.get_mut(&flow) else {
+            return;
+        };
+        let FlowApp::Undecided {
+            a,
+            b,
+            syn_seen,
+            chunks,
+            prefix,
+        } = app
+        else {
+            if let FlowApp::Pptp(_) = app {
+                self.feed_pptp(flow, dir, bytes, frame, ts);
+            }
+            return;
+        };
+        let i = dir_index(dir);
+        let other = chunks.get(1 - i).copied().unwrap_or(0);
+        let (Some(count), Some(held)) = (chunks.get_mut(i), prefix.get_mut(i)) else {
+            return;
+        };
+        // A header split over tiny segments is gathered before deciding.
+        if held.bytes.len() + bytes.len() < PPTP_HEADER {
+            if held.bytes.is_empty() {
+                held.frame = frame;
+                held.ts = ts;
+            }
+            held.bytes.extend_from_slice(bytes);
+            return;
+        }
+        *count = count.saturating_add(1);
+        let is_pptp = if held.bytes.is_empty() {
+            looks_like_pptp(bytes)
+        } else {
+            let mut probe = held.bytes.clone();
+            probe.extend_from_slice(bytes.get(..PPTP_HEADER).unwrap_or(bytes));
+            looks_like_pptp(&probe)
+        };
+        if is_pptp {
+            let earlier = std::mem::take(held);
+            *app = FlowApp::Pptp(Box::new(PptpFlow {
+                a: *a,
+                b: *b,
+                syn_seen: *syn_seen,
+                session: None,
+                streams: [PptpStream::new(), PptpStream::new()],
+            }));
+            if !earlier.bytes.is_empty() {
+                self.feed_pptp(flow, dir, &earlier.bytes, earlier.frame, earlier.ts);
+            }
+            self.feed_pptp(flow, dir, bytes, frame, ts);
+            return;
+        }
+        held.bytes.clear();
+        // Both directions have spoken and neither looks like PPTP, or one
+        // direction keeps sending something else: not ours.
+        if *count >= CLASSIFY_CHUNKS || other >= 1 {
+            *app = FlowApp::Ignored;
+            self.ignore.push(flow);
+        }
+    }
+
+    fn feed_pptp(&mut self, flow: FlowId, dir: Dir, bytes: &[u8], frame: u64, ts: Timestamp) {
+        self.with_stream(flow, dir, |stream, out| stream.push(bytes, frame, ts, out));
+    }
+
+    /// Runs `f` on the PPTP framer of one direction, applying what it
+    /// produces to the flow's session.
+    fn with_stream(
+        &mut self,
+        flow: FlowId,
+        dir: Dir,
+        f: impl FnOnce(&mut PptpStream, &mut dyn FnMut(StreamItem)),
+    ) {
+        let Some(FlowApp::Pptp(p)) = self.flows.get_mut(&flow) else {
+            return;
+        };
+        let PptpFlow {
+            a,
+            b,
+            syn_seen,
+            session,
+            streams,
+        } = &mut **p;
+        let Some(stream) = streams.get_mut(dir_index(dir)) else {
+            return;
+        };
+        let mut sink = SessionSink {
+            sessions: &mut *self.sessions,
+            dropped: &mut *self.sessions_dropped,
+            config: self.config,
+            a: *a,
+            b: *b,
+            syn_seen: *syn_seen,
+            session,
+            dir,
+        };
+        f(stream, &mut |item| sink.item(item));
+    }
+
+    /// The flow ended: flush both framers so a message cut short is reported.
+    fn flush(&mut self, flow: FlowId) {
+        for dir in [Dir::AtoB, Dir::BtoA] {
+            self.with_stream(flow, dir, |stream, out| stream.finish(out));
+        }
+    }
+}
+
+/// Applies framer output to the session of one flow, creating the session
+/// at its first message.
+struct SessionSink<'a> {
+    sessions: &'a mut Vec<ControlSession>,
+    dropped: &'a mut u64,
+    config: &'a Config,
+    a: SocketAddr,
+    b: SocketAddr,
+    syn_seen: bool,
+    session: &'a mut Option<usize>,
+    dir: Dir,
+}
+
+impl SessionSink<'_> {
+    fn item(&mut self, item: StreamItem) {
+        let dir = self.dir;
+        match item {
+            StreamItem::Message {
+                msg: Ok(msg),
+                first_frame,
+                frame,
+                ts,
+                ..
+            } => {
+                if self.session.is_none() {
+                    if self.sessions.len() >= self.config.limits.sessions {
+                        *self.dropped += 1;
+                        return;
+                    }
+                    let id = format!("pptp-{}", self.sessions.len() + 1);
+                    let flow = TcpFlow {
+                        a: self.a,
+                        b: self.b,
+                        syn_seen: self.syn_seen,
+                    };
+                    self.sessions.push(ControlSession::new(
+                        id,
+                        &flow,
+                        &msg,
+                        dir,
+                        At::new(first_frame, ts),
+                        self.config.limits.messages_per_session,
+                    ));
+                    *self.session = Some(self.sessions.len() - 1);
+                }
+                if let Some(s) = self.current() {
+                    s.message(&msg, dir, frame, first_frame, ts);
+                }
+            }
+            StreamItem::Message {
+                msg: Err(error),
+                frame,
+                ..
+            } => {
+                self.problem(StreamProblemKind::Undecodable, frame, 0, Some(error.to_string()));
+            }
+            StreamItem::Desync {
+                frame, skipped_bytes, ..
+            } => {
+                self.problem(StreamProblemKind::Desync, frame, skipped_bytes, None);
+            }
+            StreamItem::Partial {
+                frame, have, length, ..
+            } => {
+                let detail = match length {
+                    Some(len) => format!("{have} of {len} bytes seen"),
+                    None => format!("{have} header bytes seen"),
+                };
+                self.problem(StreamProblemKind::Partial, frame, have, Some(detail));
+            }
+        }
+    }
+
+    fn current(&mut self) -> Option<&mut ControlSession> {
+        self.session.and_then(|i| self.sessions.get_mut(i))
+    }
+
+    fn problem(&mut self, kind: StreamProblemKind, frame: u64, bytes: u64, detail: Option<String>) {
+        let dir = self.dir;
+        if let Some(s) = self.current() {
+            let direction = s.direction(dir);
+            s.stream_problem(StreamProblem {
+                kind,
+                direction,
+                frame,
+                bytes,
+                detail,
+            });
+        }
+    }
+}
+
+/// Reads one capture (a path, or `-` for standard input) and analyses it.
+pub fn analyze_path(path: &str, config: &Config) -> Result<Report, Error> {
+    let input = capture::open_input(path)?;
+    let mut reader = input;
+    let mut analyzer = Analyzer::new(config);
+    let summary = capture::read_capture(&mut reader, path, &mut |frame| analyzer.frame(frame))?;
+    Ok(analyzer.finish(summary))
+}

@@ -28,7 +28,9 @@ pub fn escape_terminal(s: &str) -> Cow<'_, str> {
 }
 
 fn needs_escape(c: char) -> bool {
-    c == '\\' || c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c == '\\'
+        || c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Reads a NUL-padded fixed-size text field (host names, vendor strings,

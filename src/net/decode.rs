@@ -473,9 +473,7 @@ pub fn parse_ipv6_extensions(
         if walked > MAX_IPV6_EXTENSION_HEADERS {
             return Err(malformed("extension_header_count", walked as u32));
         }
-        let header = rest
-            .get(..header_len)
-            .ok_or(truncated(header_len, rest.len()))?;
+        let header = rest.get(..header_len).ok_or(truncated(header_len, rest.len()))?;
         next = header.first().copied().unwrap_or(NO_NEXT_HEADER);
         offset += header_len;
     }
@@ -729,8 +727,7 @@ impl Decoder {
                 protocol: header.protocol,
             };
             if let Outcome::Complete(whole) =
-                self.defrag
-                    .push(key, fragment, ctx.ts, &mut self.stats.fragments)
+                self.defrag.push(key, fragment, ctx.ts, &mut self.stats.fragments)
             {
                 let info = IpInfo {
                     src,
@@ -797,8 +794,7 @@ impl Decoder {
                     protocol: upper.next_header,
                 };
                 let Outcome::Complete(whole) =
-                    self.defrag
-                        .push(key, piece, ctx.ts, &mut self.stats.fragments)
+                    self.defrag.push(key, piece, ctx.ts, &mut self.stats.fragments)
                 else {
                     return;
                 };
@@ -816,9 +812,7 @@ impl Decoder {
                     ttl: whole.ttl,
                     tunnel_depth: outer.depth,
                     reassembled: true,
-                    declared_payload_len: len_u32(
-                        whole.payload.len().saturating_sub(inner.extension_len),
-                    ),
+                    declared_payload_len: len_u32(whole.payload.len().saturating_sub(inner.extension_len)),
                 };
                 self.transport(ctx, info, inner.data, false, sink);
             }
@@ -832,9 +826,7 @@ impl Decoder {
                     tunnel_depth: outer.depth,
                     reassembled: outer.reassembled,
                     declared_payload_len: len_u32(
-                        header
-                            .declared_payload_len()
-                            .saturating_sub(upper.extension_len),
+                        header.declared_payload_len().saturating_sub(upper.extension_len),
                     ),
                 };
                 self.transport(ctx, info, upper.data, header.captured_short, sink);
@@ -1199,17 +1191,10 @@ mod tests {
     fn every_link_type_yields_the_packet() {
         let ip4 = ipv4(A4, B4, proto::TCP, 0x1234, DF, &hello_tcp());
         let ip6 = ipv6(A6, B6, proto::TCP, &hello_tcp());
-        let sll = |et: &[u8]| {
-            with(
-                &[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, et[0], et[1]],
-                &[],
-            )
-        };
+        let sll = |et: &[u8]| with(&[0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, et[0], et[1]], &[]);
         let sll2 = |et: &[u8]| {
             with(
-                &[
-                    et[0], et[1], 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
-                ],
+                &[et[0], et[1], 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0],
                 &[],
             )
         };
@@ -1229,19 +1214,11 @@ mod tests {
                 eth(0x8864, &pppoe(&[0x00, 0x21], &ip4)),
                 false,
             ),
-            (
-                LinkType::ETHERNET,
-                eth(0x8864, &pppoe(&[0x00, 0x57], &ip6)),
-                true,
-            ),
+            (LinkType::ETHERNET, eth(0x8864, &pppoe(&[0x00, 0x57], &ip6)), true),
             (LinkType::PPP_ETHER, pppoe(&[0x00, 0x21], &ip4), false),
             (LinkType::LINUX_SLL, with(&sll(&[0x08, 0x00]), &ip4), false),
             (LinkType::LINUX_SLL, with(&sll(&[0x86, 0xDD]), &ip6), true),
-            (
-                LinkType::LINUX_SLL2,
-                with(&sll2(&[0x08, 0x00]), &ip4),
-                false,
-            ),
+            (LinkType::LINUX_SLL2, with(&sll2(&[0x08, 0x00]), &ip4), false),
             (LinkType::LINUX_SLL2, with(&sll2(&[0x86, 0xDD]), &ip6), true),
             (LinkType::RAW_12, ip4.clone(), false),
             (LinkType::RAW_14, ip6.clone(), true),
@@ -1259,16 +1236,8 @@ mod tests {
             (LinkType::PPP, with(&[0xFF, 0x03, 0x00, 0x21], &ip4), false),
             (LinkType::PPP, with(&[0x00, 0x57], &ip6), true),
             (LinkType::PPP, with(&[0x21], &ip4), false),
-            (
-                LinkType::PPP_HDLC,
-                with(&[0xFF, 0x03, 0x00, 0x21], &ip4),
-                false,
-            ),
-            (
-                LinkType::PPP_HDLC,
-                with(&[0x0F, 0x00, 0x86, 0xDD], &ip6),
-                true,
-            ),
+            (LinkType::PPP_HDLC, with(&[0xFF, 0x03, 0x00, 0x21], &ip4), false),
+            (LinkType::PPP_HDLC, with(&[0x0F, 0x00, 0x86, 0xDD], &ip6), true),
         ];
         let mut d = Decoder::new(&Limits::default());
         for (i, (link, bytes, is_v6)) in cases.iter().enumerate() {
@@ -1337,10 +1306,7 @@ mod tests {
             d.decode(&frame(1, LinkType(1000 + n), &ip4), &mut |_| {});
         }
         d.decode(&frame(1, LinkType(1000), &ip4), &mut |_| {});
-        assert_eq!(
-            d.stats().unsupported_links.len(),
-            MAX_UNSUPPORTED_LINK_TYPES
-        );
+        assert_eq!(d.stats().unsupported_links.len(), MAX_UNSUPPORTED_LINK_TYPES);
         assert_eq!(d.stats().unsupported_links[0].frames, 2);
         assert_eq!(d.stats().unsupported_links_unlisted, 6);
     }
@@ -1407,10 +1373,7 @@ mod tests {
             b"hello",
         );
         let ip4b = ipv4(A4, B4, proto::TCP, 0x1234, 0, &tcp_with_options);
-        let (seen, _) = decode_fresh(&[
-            frame(1, LinkType::RAW, &ip4),
-            frame(2, LinkType::RAW, &ip4b),
-        ]);
+        let (seen, _) = decode_fresh(&[frame(1, LinkType::RAW, &ip4), frame(2, LinkType::RAW, &ip4b)]);
         let mut second = hello_v4(2);
         second.ip.declared_payload_len = 33;
         assert_eq!(seen, vec![hello_v4(1), second]);
@@ -1659,14 +1622,7 @@ mod tests {
         let body: Vec<u8> = (0..100).collect();
         let full = eth(
             0x0800,
-            &ipv4(
-                A4,
-                B4,
-                proto::TCP,
-                5,
-                DF,
-                &tcp(1, 2, 3, 4, 0x10, 5, &[], &body),
-            ),
+            &ipv4(A4, B4, proto::TCP, 5, DF, &tcp(1, 2, 3, 4, 0x10, 5, &[], &body)),
         );
         let snapped = &full[..14 + 20 + 20 + 10];
         // Total Length 0 (segmentation offload): the captured bytes count.
@@ -1739,10 +1695,7 @@ mod tests {
     #[test]
     fn truncated_headers_are_counted_without_panic() {
         let ip4 = eth(0x0800, &ipv4(A4, B4, proto::TCP, 1, 0, &hello_tcp()));
-        let udp4 = eth(
-            0x0800,
-            &ipv4(A4, B4, proto::UDP, 1, 0, &udp(1, 2, b"0123456789")),
-        );
+        let udp4 = eth(0x0800, &ipv4(A4, B4, proto::UDP, 1, 0, &udp(1, 2, b"0123456789")));
         let ip6 = eth(0x86DD, &ipv6(A6, B6, proto::TCP, &hello_tcp()));
         let wire = |f: &Vec<u8>| f.len() as u32;
         let (seen, stats) = decode_fresh(&[
@@ -1860,13 +1813,7 @@ mod tests {
     }
 
     /// Splits an IP payload into IPv4 fragments at the given byte offsets.
-    fn fragments4(
-        src: [u8; 4],
-        protocol: u8,
-        ident: u16,
-        payload: &[u8],
-        cuts: &[usize],
-    ) -> Vec<Vec<u8>> {
+    fn fragments4(src: [u8; 4], protocol: u8, ident: u16, payload: &[u8], cuts: &[usize]) -> Vec<Vec<u8>> {
         let mut bounds = vec![0];
         bounds.extend(cuts);
         bounds.push(payload.len());
@@ -2045,12 +1992,7 @@ mod tests {
 
         // A fragment the capture cut cannot be reassembled.
         let framed = eth(0x0800, &parts[0]);
-        let (seen, stats) = decode_fresh(&[cut(
-            1,
-            LinkType::ETHERNET,
-            &framed[..50],
-            framed.len() as u32,
-        )]);
+        let (seen, stats) = decode_fresh(&[cut(1, LinkType::ETHERNET, &framed[..50], framed.len() as u32)]);
         assert_eq!(seen, vec![]);
         assert_eq!(stats.fragments_truncated, 1);
         assert_eq!(stats.ip_payload_truncated, 1);
@@ -2080,22 +2022,14 @@ mod tests {
             A6,
             B6,
             FRAGMENT,
-            &[
-                frag6(proto::TCP, 112 / 8, false, 0x0102_0304),
-                second.to_vec(),
-            ]
-            .concat(),
+            &[frag6(proto::TCP, 112 / 8, false, 0x0102_0304), second.to_vec()].concat(),
         );
         // Same identification between other hosts: a separate datagram.
         let p_other = ipv6(
             B6,
             A6,
             FRAGMENT,
-            &[
-                frag6(proto::UDP, 112 / 8, false, 0x0102_0304),
-                second.to_vec(),
-            ]
-            .concat(),
+            &[frag6(proto::UDP, 112 / 8, false, 0x0102_0304), second.to_vec()].concat(),
         );
         let (seen, stats) = decode_fresh(&[
             frame(1, LinkType::IPV6, &p2),
@@ -2458,10 +2392,7 @@ mod tests {
             let Some((seen, stats)) = decode_capture(name) else {
                 return;
             };
-            let count = seen
-                .iter()
-                .filter(|s| matches!(s.body, Body::Gre(_)))
-                .count();
+            let count = seen.iter().filter(|s| matches!(s.body, Body::Gre(_))).count();
             assert_eq!(count, gre, "{name}");
             assert_eq!(stats.truncated_headers, LayerCounts::default(), "{name}");
             assert_eq!(stats.malformed_headers, LayerCounts::default(), "{name}");

@@ -335,10 +335,8 @@ impl Pending {
 /// Copies the bytes for datagram offsets `[from, to)` out of a fragment that
 /// starts at `fragment_start`.
 fn copy_range(buffer: &mut [u8], payload: &[u8], fragment_start: u32, from: u32, to: u32) {
-    let (Some(src_from), Some(src_to)) = (
-        from.checked_sub(fragment_start),
-        to.checked_sub(fragment_start),
-    ) else {
+    let (Some(src_from), Some(src_to)) = (from.checked_sub(fragment_start), to.checked_sub(fragment_start))
+    else {
         return;
     };
     let (Ok(src_from), Ok(src_to), Ok(dst_from), Ok(dst_to)) = (
@@ -349,10 +347,7 @@ fn copy_range(buffer: &mut [u8], payload: &[u8], fragment_start: u32, from: u32,
     ) else {
         return;
     };
-    if let (Some(dst), Some(src)) = (
-        buffer.get_mut(dst_from..dst_to),
-        payload.get(src_from..src_to),
-    ) {
+    if let (Some(dst), Some(src)) = (buffer.get_mut(dst_from..dst_to), payload.get(src_from..src_to)) {
         dst.copy_from_slice(src);
     }
 }

@@ -267,11 +267,7 @@ fn linux_sll(frame: &[u8]) -> Result<NetworkLayer<'_>, LinkError> {
         .ok_or(truncated(HEADER_LEN, frame.len()))?;
     let arphrd = u16::from_be_bytes([header[2], header[3]]);
     let protocol = u16::from_be_bytes([header[14], header[15]]);
-    cooked(
-        arphrd,
-        protocol,
-        frame.get(HEADER_LEN..).unwrap_or_default(),
-    )
+    cooked(arphrd, protocol, frame.get(HEADER_LEN..).unwrap_or_default())
 }
 
 /// Linux "cooked" capture v2 (LINKTYPE_LINUX_SLL2): protocol, reserved,
@@ -284,11 +280,7 @@ fn linux_sll2(frame: &[u8]) -> Result<NetworkLayer<'_>, LinkError> {
         .ok_or(truncated(HEADER_LEN, frame.len()))?;
     let protocol = u16::from_be_bytes([header[0], header[1]]);
     let arphrd = u16::from_be_bytes([header[8], header[9]]);
-    cooked(
-        arphrd,
-        protocol,
-        frame.get(HEADER_LEN..).unwrap_or_default(),
-    )
+    cooked(arphrd, protocol, frame.get(HEADER_LEN..).unwrap_or_default())
 }
 
 /// For ARPHRD_NETLINK the protocol field is a netlink family, not an
@@ -442,10 +434,7 @@ mod tests {
         assert_eq!(network_layer(LinkType::PPP_ETHER, &body), v4(IP));
         // LCP in a session is not IP.
         let lcp = [0x11, 0x00, 0x12, 0x34, 0x00, 0x04, 0xC0, 0x21, 0x01, 0x01];
-        assert_eq!(
-            network_layer(LinkType::PPP_ETHER, &lcp),
-            Err(LinkError::NotIp)
-        );
+        assert_eq!(network_layer(LinkType::PPP_ETHER, &lcp), Err(LinkError::NotIp));
         let bad = [0x12, 0x00, 0x12, 0x34, 0x00, 0x04, 0x00, 0x21];
         assert_eq!(
             network_layer(LinkType::PPP_ETHER, &bad),
@@ -471,31 +460,21 @@ mod tests {
         assert_eq!(network_layer(LinkType::LINUX_SLL, &sll), v6(IP));
         // Protocol 0x0004: 802.2 LLC.
         sll[14..16].copy_from_slice(&[0x00, 0x04]);
-        assert_eq!(
-            network_layer(LinkType::LINUX_SLL, &sll),
-            Err(LinkError::NotIp)
-        );
+        assert_eq!(network_layer(LinkType::LINUX_SLL, &sll), Err(LinkError::NotIp));
         // Netlink: the protocol field is a netlink family.
         sll[2..4].copy_from_slice(&824u16.to_be_bytes());
         sll[14..16].copy_from_slice(&[0x08, 0x00]);
-        assert_eq!(
-            network_layer(LinkType::LINUX_SLL, &sll),
-            Err(LinkError::NotIp)
-        );
+        assert_eq!(network_layer(LinkType::LINUX_SLL, &sll), Err(LinkError::NotIp));
         assert_eq!(
             network_layer(LinkType::LINUX_SLL, &sll[..15]),
             Err(truncated(16, 15))
         );
 
-        let mut sll2 = vec![
-            0x08, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
-        ];
+        let mut sll2 = vec![0x08, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0];
         sll2.extend_from_slice(IP);
         assert_eq!(network_layer(LinkType::LINUX_SLL2, &sll2), v4(IP));
         // A VLAN tag left in place by the kernel.
-        let mut tagged = vec![
-            0x81, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0,
-        ];
+        let mut tagged = vec![0x81, 0x00, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0];
         tagged.extend_from_slice(&[0x00, 0x05, 0x86, 0xDD]);
         tagged.extend_from_slice(IP);
         assert_eq!(network_layer(LinkType::LINUX_SLL2, &tagged), v6(IP));
@@ -527,14 +506,8 @@ mod tests {
             f.extend_from_slice(IP);
             f
         };
-        assert_eq!(
-            network_layer(LinkType::NULL, &with_af([2, 0, 0, 0])),
-            v4(IP)
-        );
-        assert_eq!(
-            network_layer(LinkType::NULL, &with_af([0, 0, 0, 2])),
-            v4(IP)
-        );
+        assert_eq!(network_layer(LinkType::NULL, &with_af([2, 0, 0, 0])), v4(IP));
+        assert_eq!(network_layer(LinkType::NULL, &with_af([0, 0, 0, 2])), v4(IP));
         for af in [24u32, 28, 30] {
             let le = with_af(af.to_le_bytes());
             let be = with_af(af.to_be_bytes());
@@ -544,19 +517,13 @@ mod tests {
             // DLT_LOOP is always network order.
             assert_eq!(network_layer(LinkType::LOOP, &le), Err(LinkError::NotIp));
         }
-        assert_eq!(
-            network_layer(LinkType::LOOP, &with_af([0, 0, 0, 2])),
-            v4(IP)
-        );
+        assert_eq!(network_layer(LinkType::LOOP, &with_af([0, 0, 0, 2])), v4(IP));
         // AF_APPLETALK-like values are not IP.
         assert_eq!(
             network_layer(LinkType::NULL, &with_af([16, 0, 0, 0])),
             Err(LinkError::NotIp)
         );
-        assert_eq!(
-            network_layer(LinkType::NULL, &[2, 0, 0]),
-            Err(truncated(4, 3))
-        );
+        assert_eq!(network_layer(LinkType::NULL, &[2, 0, 0]), Err(truncated(4, 3)));
     }
 
     #[test]

@@ -354,12 +354,7 @@ impl TcpTracker {
 
     /// Takes a flow out of the table, closing it first if it was open.
     fn remove(&mut self, slot: usize, sink: &mut dyn FnMut(FlowId, &StreamEvent<'_>)) {
-        let Some(was_closed) = self
-            .slots
-            .get(slot)
-            .and_then(Option::as_ref)
-            .map(|f| f.closed)
-        else {
+        let Some(was_closed) = self.slots.get(slot).and_then(Option::as_ref).map(|f| f.closed) else {
             return;
         };
         if was_closed {
@@ -484,10 +479,7 @@ impl Chain {
         } else {
             return;
         }
-        match old_tail
-            .and_then(|t| slots.get_mut(t))
-            .and_then(Option::as_mut)
-        {
+        match old_tail.and_then(|t| slots.get_mut(t)).and_then(Option::as_mut) {
             Some(tail) => tail.next = Some(i),
             None => self.head = Some(i),
         }
@@ -665,11 +657,7 @@ impl Half {
             }
         }
         // Data in a SYN starts after the SYN's own sequence number.
-        let data_seq = if syn {
-            seg.seq.wrapping_add(1)
-        } else {
-            seg.seq
-        };
+        let data_seq = if syn { seg.seq.wrapping_add(1) } else { seg.seq };
         let Some(start) = self.offset(data_seq) else {
             return;
         };
@@ -776,15 +764,7 @@ impl Half {
     /// Copies the parts of `[lo, stop)` not already held. Returns whether
     /// anything new was kept.
     #[allow(clippy::too_many_arguments)]
-    fn hold(
-        &mut self,
-        payload: &[u8],
-        start: i64,
-        lo: i64,
-        stop: i64,
-        frame: u64,
-        ts: Timestamp,
-    ) -> bool {
+    fn hold(&mut self, payload: &[u8], start: i64, lo: i64, stop: i64, frame: u64, ts: Timestamp) -> bool {
         let (Ok(lo), Ok(stop)) = (u64::try_from(lo), u64::try_from(stop)) else {
             return false;
         };
@@ -1134,10 +1114,9 @@ mod tests {
                 payload,
             };
             let events = &mut self.events;
-            self.tracker
-                .segment(&ip, &seg, frame, ts(frame), &mut |id, e| {
-                    events.push((id, own(e)))
-                });
+            self.tracker.segment(&ip, &seg, frame, ts(frame), &mut |id, e| {
+                events.push((id, own(e)))
+            });
         }
 
         fn c2s(&mut self, frame: u64, flags: &str, seq: u32, ack: u32, payload: &[u8]) {
@@ -1524,11 +1503,7 @@ mod tests {
         h.s2c(4, "SA", 5000, 1001, b"");
         assert_eq!(
             h.take1(),
-            vec![
-                opened(client(), server(), true, 1),
-                retx(AtoB, 2),
-                retx(BtoA, 4),
-            ]
+            vec![opened(client(), server(), true, 1), retx(AtoB, 2), retx(BtoA, 4),]
         );
         assert_eq!(
             h.stats(),
@@ -1942,10 +1917,7 @@ mod tests {
                     format!("{id} data {dir:?} {} f{frame}", bytes.len())
                 }
                 StreamEvent::Gap {
-                    dir,
-                    missing,
-                    frame,
-                    ..
+                    dir, missing, frame, ..
                 } => format!("{id} gap {dir:?} {missing} f{frame}"),
                 StreamEvent::Retransmission { dir, frame, .. } => {
                     format!("{id} retransmission {dir:?} f{frame}")
@@ -2199,10 +2171,7 @@ mod tests {
         }
         // The damage really happened, in every form.
         assert!(seen.gaps > 0 && seen.buffer_overflows > 0, "{seen:?}");
-        assert!(
-            seen.retransmissions > 0 && seen.out_of_order > 0,
-            "{seen:?}"
-        );
+        assert!(seen.retransmissions > 0 && seen.out_of_order > 0, "{seen:?}");
         assert!(wrapped > 0);
     }
 }

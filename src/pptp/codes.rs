@@ -167,10 +167,7 @@ impl SccrpResult {
 
     fn entry(self) -> Option<(&'static str, &'static str)> {
         Some(match self.0 {
-            1 => (
-                "Channel Established",
-                "the control connection was established",
-            ),
+            1 => ("Channel Established", "the control connection was established"),
             2 => (
                 "General Error",
                 "the control connection was refused; the Error Code says why",
@@ -588,10 +585,7 @@ impl BearerCapabilities {
     /// Names of the set bits ("analog", "digital"); bits the RFC does not
     /// define are listed in hex, e.g. "0x4".
     pub fn names(&self) -> Vec<&'static str> {
-        bit_names(
-            self.0,
-            &[(Self::ANALOG, "analog"), (Self::DIGITAL, "digital")],
-        )
+        bit_names(self.0, &[(Self::ANALOG, "analog"), (Self::DIGITAL, "digital")])
     }
 }
 

@@ -16,8 +16,7 @@
 use std::collections::VecDeque;
 
 use super::wire::{
-    parse_message, Message, WireError, CONTROL_MESSAGE, HEADER_LEN, MAGIC_COOKIE,
-    MANAGEMENT_MESSAGE,
+    parse_message, Message, WireError, CONTROL_MESSAGE, HEADER_LEN, MAGIC_COOKIE, MANAGEMENT_MESSAGE,
 };
 use crate::capture::Timestamp;
 
@@ -146,11 +145,7 @@ enum State {
     SkipTail { remaining: u64 },
     /// Looking for the next header; `skipped` bytes discarded so far, the
     /// first of them at `offset` in `frame`.
-    Hunting {
-        skipped: u64,
-        frame: u64,
-        offset: u64,
-    },
+    Hunting { skipped: u64, frame: u64, offset: u64 },
 }
 
 /// The framer for one direction of a PPTP control connection.
@@ -195,13 +190,7 @@ impl PptpStream {
     /// Feeds in-order stream bytes carried by `frame`. Every message
     /// completed by them, and every desync resolved, is passed to `out` in
     /// stream order.
-    pub fn push(
-        &mut self,
-        bytes: &[u8],
-        frame: u64,
-        ts: Timestamp,
-        out: &mut dyn FnMut(StreamItem),
-    ) {
+    pub fn push(&mut self, bytes: &[u8], frame: u64, ts: Timestamp, out: &mut dyn FnMut(StreamItem)) {
         if bytes.is_empty() {
             return;
         }
@@ -501,12 +490,7 @@ mod tests {
                 offset,
             } => {
                 assert_eq!(*t, ts(*frame));
-                (
-                    m.header.control_message_type.0,
-                    *first_frame,
-                    *frame,
-                    *offset,
-                )
+                (m.header.control_message_type.0, *first_frame, *frame, *offset)
             }
             other => panic!("not a decoded message: {other:?}"),
         }
@@ -561,12 +545,8 @@ mod tests {
     fn http_on_port_1723_is_not_pptp() {
         // The two data segments of the PROTOS HTTP connection that used
         // source port 1723.
-        assert!(!looks_like_pptp(
-            b"GET / HTTP/1.0\r\nUser-Agent: Wget/1.5.3\r\n"
-        ));
-        assert!(!looks_like_pptp(
-            b"HTTP/1.1 200 OK\r\nServer: Bugbear/020\r\n"
-        ));
+        assert!(!looks_like_pptp(b"GET / HTTP/1.0\r\nUser-Agent: Wget/1.5.3\r\n"));
+        assert!(!looks_like_pptp(b"HTTP/1.1 200 OK\r\nServer: Bugbear/020\r\n"));
         // Even with a plausible Length and type, cookie "/ HT" rules it out.
         let mut fake = b"\x00\x10\x00\x01/ HT\x00\x05\x00\x00".to_vec();
         assert!(!looks_like_pptp(&fake));
@@ -905,10 +885,7 @@ mod tests {
         let whole = run(&mut PptpStream::new(), &[(1, &bytes)]);
         assert_eq!(whole.len(), 4);
         for cut in 1..bytes.len() {
-            let items = run(
-                &mut PptpStream::new(),
-                &[(1, &bytes[..cut]), (1, &bytes[cut..])],
-            );
+            let items = run(&mut PptpStream::new(), &[(1, &bytes[..cut]), (1, &bytes[cut..])]);
             assert_eq!(items, whole, "cut at {cut}");
         }
     }
@@ -930,9 +907,7 @@ mod tests {
                 Ok((consumed, block)) => {
                     if let PcapBlockOwned::Legacy(b) = block {
                         frame += 1;
-                        let transport = SlicedPacket::from_ethernet(b.data)
-                            .ok()
-                            .and_then(|p| p.transport);
+                        let transport = SlicedPacket::from_ethernet(b.data).ok().and_then(|p| p.transport);
                         if let Some(TransportSlice::Tcp(tcp)) = transport {
                             let to_server = tcp.destination_port() == 1723;
                             let dir = usize::from(!to_server);
@@ -998,12 +973,7 @@ mod tests {
                     vec![]
                 ),
                 (8, true, "call 0 serial 0 window 3".into(), vec![]),
-                (
-                    10,
-                    false,
-                    "call 11755 peer 0 result 1 Connected".into(),
-                    vec![]
-                ),
+                (10, false, "call 11755 peer 0 result 1 Connected".into(), vec![]),
                 // The Microsoft server fills Set-Link-Info Reserved1.
                 (
                     12,

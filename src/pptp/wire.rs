@@ -18,8 +18,8 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::codes::{
     BearerCapabilities, BearerType, CdnResult, ControlMessageType, EchoResult, FramingCapabilities,
-    FramingType, GeneralError, IcrpResult, OcrpResult, ProtocolVersion, SccrpResult,
-    StopCcrpResult, StopReason,
+    FramingType, GeneralError, IcrpResult, OcrpResult, ProtocolVersion, SccrpResult, StopCcrpResult,
+    StopReason,
 };
 use crate::text::nul_padded;
 
@@ -472,9 +472,7 @@ impl WireError {
 type PResult<'a, T> = IResult<&'a [u8], T>;
 
 /// A NUL-padded text field of `n` bytes.
-fn text<'a>(
-    n: usize,
-) -> impl Parser<&'a [u8], Output = String, Error = nom::error::Error<&'a [u8]>> {
+fn text<'a>(n: usize) -> impl Parser<&'a [u8], Output = String, Error = nom::error::Error<&'a [u8]>> {
     take(n).map(nul_padded)
 }
 
@@ -494,17 +492,8 @@ fn parse_header(i: &[u8]) -> PResult<'_, Header> {
 }
 
 fn parse_sccrq(i: &[u8]) -> PResult<'_, Body> {
-    let (i, (version, reserved1, framing, bearer, channels, firmware, host, vendor)) = (
-        be_u16,
-        be_u16,
-        be_u32,
-        be_u32,
-        be_u16,
-        be_u16,
-        text(64),
-        text(64),
-    )
-        .parse(i)?;
+    let (i, (version, reserved1, framing, bearer, channels, firmware, host, vendor)) =
+        (be_u16, be_u16, be_u32, be_u32, be_u16, be_u16, text(64), text(64)).parse(i)?;
     Ok((
         i,
         Body::StartControlConnectionRequest(StartControlConnectionRequest {
@@ -740,10 +729,7 @@ fn parse_iccn(i: &[u8]) -> PResult<'_, Body> {
 
 fn parse_ccrq(i: &[u8]) -> PResult<'_, Body> {
     let (i, (call_id, reserved1)) = (be_u16, be_u16).parse(i)?;
-    Ok((
-        i,
-        Body::CallClearRequest(CallClearRequest { call_id, reserved1 }),
-    ))
+    Ok((i, Body::CallClearRequest(CallClearRequest { call_id, reserved1 })))
 }
 
 fn parse_cdn(i: &[u8]) -> PResult<'_, Body> {
@@ -764,10 +750,8 @@ fn parse_cdn(i: &[u8]) -> PResult<'_, Body> {
 }
 
 fn parse_wen(i: &[u8]) -> PResult<'_, Body> {
-    let (i, (peer_call_id, reserved1, crc, framing, hardware, buffer, timeout, alignment)) = (
-        be_u16, be_u16, be_u32, be_u32, be_u32, be_u32, be_u32, be_u32,
-    )
-        .parse(i)?;
+    let (i, (peer_call_id, reserved1, crc, framing, hardware, buffer, timeout, alignment)) =
+        (be_u16, be_u16, be_u32, be_u32, be_u32, be_u32, be_u32, be_u32).parse(i)?;
     Ok((
         i,
         Body::WanErrorNotify(WanErrorNotify {
@@ -1006,8 +990,7 @@ impl Body {
             Body::WanErrorNotify(_) => 14,
             Body::SetLinkInfo(_) => 15,
             Body::Unknown {
-                control_message_type,
-                ..
+                control_message_type, ..
             } => *control_message_type,
         })
     }
@@ -1217,20 +1200,8 @@ impl serde::Serialize for Body {
             }
             Body::StartControlConnectionReply(x) => {
                 m.serialize_entry("protocol_version", &x.protocol_version.to_string())?;
-                entry_coded(
-                    m,
-                    "result_code",
-                    x.result_code.0,
-                    "result",
-                    x.result_code.name(),
-                )?;
-                entry_coded(
-                    m,
-                    "error_code",
-                    x.error_code.0,
-                    "error",
-                    x.error_code.name(),
-                )?;
+                entry_coded(m, "result_code", x.result_code.0, "result", x.result_code.name())?;
+                entry_coded(m, "error_code", x.error_code.0, "error", x.error_code.name())?;
                 capabilities(m, x.framing_capabilities, x.bearer_capabilities)?;
                 m.serialize_entry("maximum_channels", &x.maximum_channels)?;
                 m.serialize_entry("firmware_revision", &x.firmware_revision)?;
@@ -1243,20 +1214,8 @@ impl serde::Serialize for Body {
                 m.serialize_entry("reserved2", &x.reserved2)?;
             }
             Body::StopControlConnectionReply(x) => {
-                entry_coded(
-                    m,
-                    "result_code",
-                    x.result_code.0,
-                    "result",
-                    x.result_code.name(),
-                )?;
-                entry_coded(
-                    m,
-                    "error_code",
-                    x.error_code.0,
-                    "error",
-                    x.error_code.name(),
-                )?;
+                entry_coded(m, "result_code", x.result_code.0, "result", x.result_code.name())?;
+                entry_coded(m, "error_code", x.error_code.0, "error", x.error_code.name())?;
                 m.serialize_entry("reserved1", &x.reserved1)?;
             }
             Body::EchoRequest(x) => {
@@ -1264,20 +1223,8 @@ impl serde::Serialize for Body {
             }
             Body::EchoReply(x) => {
                 m.serialize_entry("identifier", &x.identifier)?;
-                entry_coded(
-                    m,
-                    "result_code",
-                    x.result_code.0,
-                    "result",
-                    x.result_code.name(),
-                )?;
-                entry_coded(
-                    m,
-                    "error_code",
-                    x.error_code.0,
-                    "error",
-                    x.error_code.name(),
-                )?;
+                entry_coded(m, "result_code", x.result_code.0, "result", x.result_code.name())?;
+                entry_coded(m, "error_code", x.error_code.0, "error", x.error_code.name())?;
                 m.serialize_entry("reserved1", &x.reserved1)?;
             }
             Body::OutgoingCallRequest(x) => {
@@ -1309,20 +1256,8 @@ impl serde::Serialize for Body {
             Body::OutgoingCallReply(x) => {
                 m.serialize_entry("call_id", &x.call_id)?;
                 m.serialize_entry("peer_call_id", &x.peer_call_id)?;
-                entry_coded(
-                    m,
-                    "result_code",
-                    x.result_code.0,
-                    "result",
-                    x.result_code.name(),
-                )?;
-                entry_coded(
-                    m,
-                    "error_code",
-                    x.error_code.0,
-                    "error",
-                    x.error_code.name(),
-                )?;
+                entry_coded(m, "result_code", x.result_code.0, "result", x.result_code.name())?;
+                entry_coded(m, "error_code", x.error_code.0, "error", x.error_code.name())?;
                 m.serialize_entry("cause_code", &x.cause_code)?;
                 m.serialize_entry("connect_speed", &x.connect_speed)?;
                 m.serialize_entry("packet_recv_window_size", &x.packet_recv_window_size)?;
@@ -1349,20 +1284,8 @@ impl serde::Serialize for Body {
             Body::IncomingCallReply(x) => {
                 m.serialize_entry("call_id", &x.call_id)?;
                 m.serialize_entry("peer_call_id", &x.peer_call_id)?;
-                entry_coded(
-                    m,
-                    "result_code",
-                    x.result_code.0,
-                    "result",
-                    x.result_code.name(),
-                )?;
-                entry_coded(
-                    m,
-                    "error_code",
-                    x.error_code.0,
-                    "error",
-                    x.error_code.name(),
-                )?;
+                entry_coded(m, "result_code", x.result_code.0, "result", x.result_code.name())?;
+                entry_coded(m, "error_code", x.error_code.0, "error", x.error_code.name())?;
                 m.serialize_entry("packet_recv_window_size", &x.packet_recv_window_size)?;
                 m.serialize_entry("packet_transmit_delay", &x.packet_transmit_delay)?;
                 m.serialize_entry("reserved1", &x.reserved1)?;
@@ -1387,20 +1310,8 @@ impl serde::Serialize for Body {
             }
             Body::CallDisconnectNotify(x) => {
                 m.serialize_entry("call_id", &x.call_id)?;
-                entry_coded(
-                    m,
-                    "result_code",
-                    x.result_code.0,
-                    "result",
-                    x.result_code.name(),
-                )?;
-                entry_coded(
-                    m,
-                    "error_code",
-                    x.error_code.0,
-                    "error",
-                    x.error_code.name(),
-                )?;
+                entry_coded(m, "result_code", x.result_code.0, "result", x.result_code.name())?;
+                entry_coded(m, "error_code", x.error_code.0, "error", x.error_code.name())?;
                 m.serialize_entry("cause_code", &x.cause_code)?;
                 m.serialize_entry("reserved1", &x.reserved1)?;
                 m.serialize_entry("call_statistics", &x.call_statistics)?;
@@ -1475,13 +1386,7 @@ mod tests {
     /// A control message of type `t` with a correct header around `body`.
     fn message(t: u16, body: B) -> Vec<u8> {
         let len = u16::try_from(HEADER_LEN + body.0.len()).unwrap();
-        let mut out = B::default()
-            .u16(len)
-            .u16(1)
-            .u32(MAGIC_COOKIE)
-            .u16(t)
-            .u16(0)
-            .0;
+        let mut out = B::default().u16(len).u16(1).u32(MAGIC_COOKIE).u16(t).u16(0).0;
         out.extend_from_slice(&body.0);
         out
     }
@@ -1493,10 +1398,7 @@ mod tests {
         assert_eq!(msg.header.pptp_message_type, CONTROL_MESSAGE);
         assert_eq!(msg.header.magic_cookie, MAGIC_COOKIE);
         assert_eq!(msg.header.reserved0, 0);
-        assert_eq!(
-            msg.header.control_message_type,
-            msg.body.control_message_type()
-        );
+        assert_eq!(msg.header.control_message_type, msg.body.control_message_type());
         msg.body
     }
 
@@ -1772,10 +1674,7 @@ mod tests {
 
     #[test]
     fn incoming_call_reply() {
-        let bytes = message(
-            10,
-            B::default().u16(1).u16(5).u8(3).u8(0).u16(32).u16(2).u16(0),
-        );
+        let bytes = message(10, B::default().u16(1).u16(5).u8(3).u8(0).u16(32).u16(2).u16(0));
         assert_eq!(bytes.len(), 24);
         let Body::IncomingCallReply(m) = decode_clean(&bytes) else {
             panic!("wrong variant");
@@ -1797,10 +1696,7 @@ mod tests {
 
     #[test]
     fn incoming_call_connected() {
-        let bytes = message(
-            11,
-            B::default().u16(1).u16(0).u32(33_600).u16(8).u16(3).u32(1),
-        );
+        let bytes = message(11, B::default().u16(1).u16(0).u32(33_600).u16(8).u16(3).u32(1));
         assert_eq!(bytes.len(), 28);
         let Body::IncomingCallConnected(m) = decode_clean(&bytes) else {
             panic!("wrong variant");
@@ -2081,16 +1977,10 @@ mod tests {
                     .u16(1)
                     .text("", 128),
             ),
-            (
-                10,
-                B::default().u16(0).u16(0).u8(1).u8(0).u16(0).u16(0).u16(1),
-            ),
+            (10, B::default().u16(0).u16(0).u8(1).u8(0).u16(0).u16(0).u16(1)),
             (11, B::default().u16(0).u16(1).u32(0).u16(0).u16(0).u32(1)),
             (12, B::default().u16(0).u16(1)),
-            (
-                13,
-                B::default().u16(0).u8(1).u8(0).u16(0).u16(1).text("", 128),
-            ),
+            (13, B::default().u16(0).u8(1).u8(0).u16(0).u16(1).text("", 128)),
             (14, B::default().u16(0).u16(1).text("", 24)),
             (15, B::default().u16(0).u16(1).u32(0).u32(0)),
         ];
@@ -2270,10 +2160,7 @@ mod tests {
             )
         );
         // Unknown codes: the number stays, the name is null.
-        let cdn = message(
-            13,
-            B::default().u16(3).u8(9).u8(8).u16(0).u16(0).text("", 128),
-        );
+        let cdn = message(13, B::default().u16(3).u8(9).u8(8).u16(0).u16(0).text("", 128));
         let body = parse_message(&cdn).unwrap().body;
         assert_eq!(
             serde_json::to_string(&body).unwrap(),
@@ -2317,10 +2204,7 @@ mod tests {
             (message(3, B::default().u8(9).u8(0).u16(0)), "reason 9"),
             (message(12, B::default().u16(5).u16(0)), "call 5"),
             (
-                message(
-                    13,
-                    B::default().u16(24).u8(3).u8(0).u16(0).u16(0).text("", 128),
-                ),
+                message(13, B::default().u16(24).u8(3).u8(0).u16(0).u16(0).text("", 128)),
                 "call 24 result 3 Admin Shutdown",
             ),
             (
@@ -2363,10 +2247,7 @@ mod tests {
                 peer_call_id: Some(1)
             }
         );
-        assert_eq!(
-            (ocrp.pac_call_id(), ocrp.pns_call_id()),
-            (Some(24), Some(1))
-        );
+        assert_eq!((ocrp.pac_call_id(), ocrp.pns_call_id()), (Some(24), Some(1)));
         let sli = ids(message(15, B::default().u16(24).u16(0).u32(0).u32(0))).unwrap();
         assert_eq!(
             (sli.sender, sli.pac_call_id(), sli.pns_call_id()),

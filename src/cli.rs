@@ -1,0 +1,94 @@
+//! Command-line arguments, validated into a typed configuration before any
+//! work starts.
+
+use clap::{Parser, ValueEnum};
+
+use crate::analysis::Severity;
+use crate::config::{Config, Limits};
+
+/// Output forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables: control connections, calls, findings.
+    Table,
+    /// The teaching view: each session as a client/server ladder.
+    Flow,
+    /// The JSON report (one object per capture; an array for several).
+    Json,
+    /// One compact JSON report per line, one line per capture.
+    Ndjson,
+}
+
+/// The finding severity that makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Info,
+    Warning,
+    Error,
+    /// Exit 0 whatever is found.
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Explains PPTP and SSTP VPN sessions found in packet captures.
+///
+/// Reads pcap and pcapng files (gzip-compressed or not; `-` reads standard
+/// input), rebuilds every PPTP control connection with its calls, and
+/// reports what went wrong with the frame numbers Wireshark shows.
+///
+/// Exit status: 0 no findings at or above --fail-on, 1 findings at or above
+/// it, 2 bad usage or an unreadable input.
+#[derive(Debug, Parser)]
+#[command(name = "tunnelscope", version, about, long_about)]
+pub struct Args {
+    /// Capture files (pcap, pcapng, optionally gzip-compressed; `-` = stdin).
+    /// Each file is analysed on its own.
+    #[arg(required = true, value_name = "CAPTURE")]
+    pub captures: Vec<String>,
+
+    /// Output form.
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Exit with status 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Messages listed per session in the report (counts stay exact).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().messages_per_session)]
+    pub max_messages: usize,
+
+    /// TCP flows tracked at once.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().tcp_flows)]
+    pub max_flows: usize,
+
+    /// Bytes held out of order per TCP direction.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().tcp_buffer_bytes)]
+    pub max_tcp_buffer: usize,
+}
+
+impl Args {
+    /// The library configuration these arguments ask for.
+    pub fn config(&self) -> Result<Config, String> {
+        if self.max_flows == 0 {
+            return Err("--max-flows must be at least 1".into());
+        }
+        let limits = Limits {
+            messages_per_session: self.max_messages,
+            tcp_flows: self.max_flows,
+            tcp_buffer_bytes: self.max_tcp_buffer,
+            ..Limits::default()
+        };
+        Ok(Config { limits })
+    }
+}

@@ -1,0 +1,199 @@
+//! The teaching view: each session drawn as a client/server ladder, one line
+//! per message, grouped into the phases of RFC 2637 with a sentence saying
+//! what each phase is for, and deviations from the normal flow marked.
+
+use std::fmt::Write as _;
+
+use super::model::Report;
+use crate::pptp::session::{ControlSession, Direction, EndReason, MessageRecord};
+use crate::text::escape_terminal;
+
+/// Width of the arrow column, message name included.
+const ARROW: usize = 44;
+
+/// The phases of a PPTP control connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    ControlSetup,
+    CallSetup,
+    LinkInfo,
+    Echo,
+    Teardown,
+    Other,
+}
+
+impl Phase {
+    fn of(type_code: u16) -> Phase {
+        match type_code {
+            1 | 2 => Phase::ControlSetup,
+            7..=11 => Phase::CallSetup,
+            14 | 15 => Phase::LinkInfo,
+            5 | 6 => Phase::Echo,
+            3 | 4 | 12 | 13 => Phase::Teardown,
+            _ => Phase::Other,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Phase::ControlSetup => "control set-up",
+            Phase::CallSetup => "call set-up",
+            Phase::LinkInfo => "link info",
+            Phase::Echo => "echo (keepalive)",
+            Phase::Teardown => "teardown",
+            Phase::Other => "other",
+        }
+    }
+
+    fn explanation(self) -> &'static str {
+        match self {
+            Phase::ControlSetup => {
+                "The client (PNS) opens the control connection on TCP and introduces itself; the server (PAC) answers with result 1 to accept."
+            }
+            Phase::CallSetup => {
+                "A call is a PPP session in GRE. Each side picks a Call ID; GRE packets carry the receiver's ID, so the reply pairs the two."
+            }
+            Phase::LinkInfo => {
+                "Set-Link-Info passes the PPP ACCMs negotiated inside the tunnel; WAN-Error-Notify reports line errors."
+            }
+            Phase::Echo => "After 60 s without control traffic a side sends Echo-Request; no reply within 60 s closes the connection.",
+            Phase::Teardown => {
+                "The client clears the call (Call-Clear-Request), the server confirms (Call-Disconnect-Notify), then Stop-Control-Connection closes the control connection."
+            }
+            Phase::Other => "Messages that are not part of RFC 2637's flow.",
+        }
+    }
+}
+
+/// Renders every session as a ladder.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    if report.pptp_sessions.is_empty() {
+        out.push_str("No PPTP control connection found.\n");
+    }
+    for s in &report.pptp_sessions {
+        session(&mut out, s);
+        out.push('\n');
+    }
+    if !report.findings.is_empty() {
+        out.push_str("Findings:\n");
+        for f in &report.findings {
+            let frames = f
+                .frames
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "  [{}] {} ({}){}",
+                f.severity.as_str(),
+                escape_terminal(&f.title),
+                f.code,
+                if frames.is_empty() {
+                    String::new()
+                } else {
+                    format!(" frames {frames}")
+                }
+            );
+        }
+    }
+    out
+}
+
+fn session(out: &mut String, s: &ControlSession) {
+    let client = format!("{}:{}", s.client.ip, s.client.port);
+    let server = format!("{}:{}", s.server.ip, s.server.port);
+    let _ = writeln!(
+        out,
+        "PPTP control connection {}: client {} ↔ server {}",
+        s.id, client, server
+    );
+    if s.started_mid_session {
+        out.push_str("  (the capture starts after this connection was set up)\n");
+    }
+    let _ = writeln!(
+        out,
+        "  {:>10}  {:>7}  {:<w$}  key fields",
+        "time",
+        "frame",
+        format!("client{}server", " ".repeat(ARROW.saturating_sub(12))),
+        w = ARROW
+    );
+    let t0 = s.start.time;
+    let mut phase: Option<Phase> = None;
+    for m in &s.messages {
+        let p = Phase::of(m.type_code);
+        if phase != Some(p) {
+            let _ = writeln!(out, "  ── {} ── {}", p.title(), p.explanation());
+            phase = Some(p);
+        }
+        line(out, m, t0);
+    }
+    if s.messages_dropped > 0 {
+        let _ = writeln!(out, "  … {} more messages not listed (limit)", s.messages_dropped);
+    }
+    let end = match s.ended_by {
+        EndReason::StopControlConnection => "ended by Stop-Control-Connection".to_string(),
+        EndReason::TcpFin => format!(
+            "TCP closed (FIN from the {}) without Stop-Control-Connection",
+            side(s.closed_by)
+        ),
+        EndReason::TcpRst => format!("TCP reset by the {}", side(s.closed_by)),
+        EndReason::OpenAtCaptureEnd => "still open when the capture ends".to_string(),
+        EndReason::Evicted => "no longer tracked (flow limit reached)".to_string(),
+    };
+    match s.end {
+        Some(e) => {
+            let _ = writeln!(
+                out,
+                "  {:>10}  {:>7}  {}",
+                format!("+{:.3}", e.time - t0),
+                e.frame,
+                end
+            );
+        }
+        None => {
+            let _ = writeln!(out, "  {:>10}  {:>7}  {}", "", "", end);
+        }
+    }
+}
+
+fn side(d: Option<Direction>) -> &'static str {
+    match d {
+        Some(Direction::ClientToServer) => "client",
+        Some(Direction::ServerToClient) => "server",
+        None => "?",
+    }
+}
+
+fn line(out: &mut String, m: &MessageRecord, t0: f64) {
+    let name = &m.type_name;
+    let inner = ARROW.saturating_sub(4);
+    let dashes = inner.saturating_sub(name.chars().count() + 2);
+    let left = dashes / 2;
+    let right = dashes - left;
+    let arrow = match m.direction {
+        Direction::ClientToServer => format!("─{} {} {}─▶", "─".repeat(left), name, "─".repeat(right)),
+        Direction::ServerToClient => format!("◀─{} {} {}─", "─".repeat(left), name, "─".repeat(right)),
+    };
+    let frame = match m.first_frame {
+        Some(first) => format!("{first}-{}", m.frame),
+        None => m.frame.to_string(),
+    };
+    let mut fields = escape_terminal(&m.body.summary()).into_owned();
+    if !m.anomalies.is_empty() {
+        let _ = write!(fields, "  ⚠ malformed: {}", m.anomalies.join(", "));
+    }
+    if let Some(d) = m.deviation {
+        let _ = write!(fields, "  ⚠ {}", d.code());
+    }
+    let _ = writeln!(
+        out,
+        "  {:>10}  {:>7}  {}  {}",
+        format!("+{:.3}", m.time - t0),
+        frame,
+        arrow,
+        fields
+    );
+}

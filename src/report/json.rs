@@ -1,0 +1,25 @@
+//! JSON output: one report object per capture (`--format json` prints the
+//! object itself for one capture and an array for several; `ndjson` prints
+//! one object per line).
+
+use std::io::{self, Write};
+
+use super::model::Report;
+
+/// Writes reports as pretty JSON: the object for one, an array for several.
+pub fn write_json(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
+    match reports {
+        [one] => serde_json::to_writer_pretty(&mut *out, one)?,
+        many => serde_json::to_writer_pretty(&mut *out, many)?,
+    }
+    out.write_all(b"\n")
+}
+
+/// Writes one compact JSON object per line.
+pub fn write_ndjson(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
+    for r in reports {
+        serde_json::to_writer(&mut *out, r)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

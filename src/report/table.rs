@@ -1,0 +1,214 @@
+//! The default output: a table per kind of thing (capture, control
+//! sessions, calls, findings). Every string from a capture is escaped.
+
+use std::fmt::Write as _;
+
+use comfy_table::{presets, ContentArrangement, Table};
+
+use super::model::Report;
+use crate::pptp::session::{ControlSession, EndReason};
+use crate::text::escape_terminal;
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(160)
+        .set_header(header.iter().copied());
+    t
+}
+
+fn esc(s: &str) -> String {
+    escape_terminal(s).into_owned()
+}
+
+/// Renders the report as text tables.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for c in &report.captures {
+        let _ = writeln!(
+            out,
+            "Capture {} ({}{}): {} frames{}",
+            esc(&c.file),
+            match c.format {
+                crate::capture::CaptureFormat::Pcap => "pcap",
+                crate::capture::CaptureFormat::Pcapng => "pcapng",
+            },
+            if c.gzip { ", gzip" } else { "" },
+            c.frames,
+            match (c.first_time, c.last_time) {
+                (Some(a), Some(b)) => format!(", {:.3} s", b - a),
+                _ => String::new(),
+            }
+        );
+    }
+    out.push('\n');
+
+    if report.pptp_sessions.is_empty() {
+        out.push_str("No PPTP control connection found.\n\n");
+    } else {
+        let mut t = table(&[
+            "Session",
+            "Client (PNS)",
+            "Server (PAC)",
+            "Client says",
+            "Server says",
+            "Set-up",
+            "Calls",
+            "Echo",
+            "Ended",
+        ]);
+        for s in &report.pptp_sessions {
+            t.add_row(vec![
+                format!(
+                    "{}{}",
+                    s.id,
+                    if s.started_mid_session {
+                        "\n(mid-session)"
+                    } else {
+                        ""
+                    }
+                ),
+                format!("{}:{}", s.client.ip, s.client.port),
+                format!("{}:{}", s.server.ip, s.server.port),
+                peer_words(&s.client_info),
+                peer_words(&s.server_info),
+                setup_words(s),
+                s.calls.len().to_string(),
+                echo_words(s),
+                end_words(s),
+            ]);
+        }
+        let _ = writeln!(out, "PPTP control connections\n{t}\n");
+
+        let mut t = table(&[
+            "Session",
+            "Call",
+            "Client ID",
+            "Server ID",
+            "Kind",
+            "Request",
+            "Reply",
+            "Speed",
+            "Windows c/s",
+            "Outcome",
+        ]);
+        let mut any = false;
+        for s in &report.pptp_sessions {
+            for c in &s.calls {
+                any = true;
+                t.add_row(vec![
+                    s.id.clone(),
+                    c.index.to_string(),
+                    opt(c.client_call_id),
+                    opt(c.server_call_id),
+                    format!("{:?}", c.kind).to_lowercase(),
+                    c.request.map_or("-".into(), |a| format!("#{}", a.frame)),
+                    c.reply
+                        .or(c.connected)
+                        .map_or("-".into(), |a| format!("#{}", a.frame)),
+                    c.connect_speed.map_or("-".into(), |v| v.to_string()),
+                    format!("{}/{}", opt(c.client_window), opt(c.server_window)),
+                    c.outcome.clone(),
+                ]);
+            }
+        }
+        if any {
+            let _ = writeln!(out, "Calls\n{t}\n");
+        }
+    }
+
+    if report.findings.is_empty() {
+        out.push_str("No findings.\n");
+    } else {
+        let mut t = table(&["Severity", "Finding", "Frames", "Windows"]);
+        for f in &report.findings {
+            let frames = if f.frames.is_empty() {
+                "-".to_string()
+            } else {
+                let mut s = f
+                    .frames
+                    .iter()
+                    .take(8)
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if f.frames_total > 8 {
+                    let _ = write!(s, " (+{})", f.frames_total - 8);
+                }
+                s
+            };
+            t.add_row(vec![
+                f.severity.as_str().to_string(),
+                format!("{}\n{}", esc(&f.title), f.code),
+                frames,
+                f.windows_error.map_or("-".into(), |w| w.code.to_string()),
+            ]);
+        }
+        let _ = writeln!(out, "Findings\n{t}");
+    }
+    for l in &report.limits_hit {
+        let _ = writeln!(
+            out,
+            "Limit reached: {} = {} ({} dropped)",
+            l.limit, l.value, l.dropped
+        );
+    }
+    out
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or("-".into(), |v| v.to_string())
+}
+
+fn peer_words(p: &crate::pptp::session::PeerInfo) -> String {
+    let mut parts = Vec::new();
+    if let Some(h) = &p.host_name {
+        parts.push(format!("host \"{}\"", esc(h)));
+    }
+    if let Some(v) = &p.vendor {
+        parts.push(format!("vendor \"{}\"", esc(v)));
+    }
+    if let Some(v) = &p.protocol_version {
+        parts.push(format!("ver {v}"));
+    }
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join("\n")
+    }
+}
+
+fn setup_words(s: &ControlSession) -> String {
+    match (s.start_request, s.start_reply) {
+        (_, Some(r)) => match s.start_result {
+            Some(name) => format!("{name} #{}", r.frame),
+            None => format!("result {} #{}", s.start_result_code.unwrap_or(0), r.frame),
+        },
+        (Some(_), None) => "no reply".into(),
+        (None, None) => "not seen".into(),
+    }
+}
+
+fn echo_words(s: &ControlSession) -> String {
+    let e = &s.echo;
+    if e.requests == 0 && e.unmatched_replies == 0 {
+        return "-".into();
+    }
+    let mut w = format!("{}/{} answered", e.replies, e.requests);
+    if let Some(max) = e.rtt_max {
+        let _ = write!(w, "\nrtt ≤ {:.1} ms", max * 1000.0);
+    }
+    w
+}
+
+fn end_words(s: &ControlSession) -> String {
+    let at = s.end.map(|e| format!(" #{}", e.frame)).unwrap_or_default();
+    match s.ended_by {
+        EndReason::StopControlConnection => format!("Stop-Control-Connection{at}"),
+        EndReason::TcpFin => format!("TCP FIN{at}"),
+        EndReason::TcpRst => format!("TCP RST{at}"),
+        EndReason::OpenAtCaptureEnd => "open at capture end".into(),
+        EndReason::Evicted => "untracked (limit)".into(),
+    }
+}
