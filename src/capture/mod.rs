@@ -5,6 +5,9 @@
 
 use serde::Serialize;
 
+#[cfg(test)]
+mod fixtures;
+mod pcapng;
 mod reader;
 pub use reader::{open_input, read_capture};
 
@@ -83,7 +86,9 @@ pub struct Frame<'a> {
     pub number: u64,
     pub ts: Timestamp,
     pub link: LinkType,
-    /// pcapng interface index (0 for pcap).
+    /// Index of the frame's interface in `CaptureSummary::interfaces`
+    /// (0 for pcap). pcapng numbers interfaces afresh in every section; this
+    /// index runs over all sections, like Wireshark's `frame.interface_id`.
     pub iface: u32,
     /// The captured bytes (possibly fewer than `orig_len`).
     pub data: &'a [u8],
@@ -127,8 +132,11 @@ pub struct CaptureSummary {
     pub gzip: bool,
     /// pcap only: true for big-endian files.
     pub big_endian: bool,
+    /// Frames as Wireshark counts them (the last frame number).
     pub frames: u64,
+    /// Captured bytes of all packets.
     pub bytes: u64,
+    /// Time of the first and last time-stamped packet in file order.
     pub first_time: Option<f64>,
     pub last_time: Option<f64>,
     pub interfaces: Vec<InterfaceInfo>,
