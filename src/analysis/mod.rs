@@ -396,7 +396,7 @@ fn session_findings(s: &ControlSession, out: &mut Vec<Finding>) {
                          ends at once; the VPN drops.",
                     )
                     .windows(if connected_calls > 0 { ERROR_VPN_DISCONNECT } else { ERROR_PORT_DISCONNECTED })
-                    .frames(s.end.iter().map(|e| e.frame)),
+                    .frames(s.tcp_rst.iter().map(|e| e.frame)),
             );
         }
         EndReason::TcpFin if s.state != ControlState::WaitReply => {
@@ -416,7 +416,7 @@ fn session_findings(s: &ControlSession, out: &mut Vec<Finding>) {
                     "RFC 2637 ends a control connection with Stop-Control-Connection-Request/Reply before \
                      closing TCP; this one was closed directly, clearing any call on it.",
                 )
-                .frames(s.end.iter().map(|e| e.frame)),
+                .frames(s.tcp_fin.iter().chain(s.tcp_rst.iter()).map(|e| e.frame)),
             );
         }
         EndReason::StopControlConnection => {
@@ -507,23 +507,21 @@ fn session_findings(s: &ControlSession, out: &mut Vec<Finding>) {
         }
     }
     for (code, frames, detail) in by_code {
-        let severity = if code == "bad_magic_cookie" {
-            Severity::Error
-        } else {
-            Severity::Warning
+        // Reserved fields are ignored by receivers in practice (Windows
+        // servers fill them), so a non-zero one is worth knowing, no more.
+        let (severity, title) = match code {
+            "bad_magic_cookie" => (Severity::Error, format!("Malformed PPTP message: {detail}")),
+            "reserved_non_zero" => (Severity::Info, format!("Reserved field set: {detail}")),
+            _ => (Severity::Warning, format!("Malformed PPTP message: {detail}")),
         };
         out.push(
-            Finding::new(
-                anomaly_finding_code(code),
-                severity,
-                format!("Malformed PPTP message: {detail}"),
-            )
-            .session(s)
-            .explain(
-                "A control message does not follow the RFC 2637 layout. Peers may reject it (error code \
+            Finding::new(anomaly_finding_code(code), severity, title)
+                .session(s)
+                .explain(
+                    "A control message does not follow the RFC 2637 layout. Peers may reject it (error code \
                      2 Bad-Format or 3 Bad-Value) or close the connection.",
-            )
-            .frames(frames),
+                )
+                .frames(frames),
         );
     }
     let gaps: Vec<_> = s

@@ -23,10 +23,7 @@ impl PcapKind {
     ];
 
     pub(super) fn big_endian(self) -> bool {
-        matches!(
-            self,
-            PcapKind::MicroBe | PcapKind::NanoBe | PcapKind::ModifiedBe
-        )
+        matches!(self, PcapKind::MicroBe | PcapKind::NanoBe | PcapKind::ModifiedBe)
     }
 
     fn magic(self) -> u32 {
@@ -152,8 +149,7 @@ impl Pcapng {
         let mut body = body.to_vec();
         pad(&mut body);
         let len = u32::try_from(body.len() + 12).unwrap_or(0);
-        self.bytes
-            .extend_from_slice(&u32_bytes(block_type, self.be));
+        self.bytes.extend_from_slice(&u32_bytes(block_type, self.be));
         self.bytes.extend_from_slice(&u32_bytes(len, self.be));
         self.bytes.extend_from_slice(&body);
         self.bytes.extend_from_slice(&u32_bytes(len, self.be));
@@ -170,14 +166,7 @@ impl Pcapng {
         self.block(1, &body)
     }
 
-    pub(super) fn epb(
-        self,
-        iface: u32,
-        ts: u64,
-        data: &[u8],
-        orig_len: u32,
-        opts: &[(u16, &[u8])],
-    ) -> Self {
+    pub(super) fn epb(self, iface: u32, ts: u64, data: &[u8], orig_len: u32, opts: &[(u16, &[u8])]) -> Self {
         let be = self.be;
         let mut body = Vec::new();
         body.extend_from_slice(&u32_bytes(iface, be));

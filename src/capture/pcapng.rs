@@ -242,16 +242,8 @@ impl PcapngFormat {
             return Err(untrusted(block.caplen, iface));
         }
         let ts = iface.timestamp(block.ts_high, block.ts_low);
-        let number = out.packet(
-            Some(ts),
-            iface.link,
-            iface.global,
-            block.data,
-            block.orig_len,
-        );
-        for_each_comment(block.options, self.endianness(), |text| {
-            out.comment(number, text)
-        });
+        let number = out.packet(Some(ts), iface.link, iface.global, block.data, block.orig_len);
+        for_each_comment(block.options, self.endianness(), |text| out.comment(number, text));
         Ok(())
     }
 
@@ -317,13 +309,7 @@ impl RecordFormat for PcapngFormat {
                     return Err(untrusted(epb.caplen, iface));
                 }
                 let ts = iface.timestamp(epb.ts_high, epb.ts_low);
-                let number = out.packet(
-                    Some(ts),
-                    iface.link,
-                    iface.global,
-                    epb.packet_data(),
-                    epb.origlen,
-                );
+                let number = out.packet(Some(ts), iface.link, iface.global, epb.packet_data(), epb.origlen);
                 for option in &epb.options {
                     if option.code == OptionCode::Comment {
                         if let Ok(text) = option.as_bytes() {
@@ -399,10 +385,7 @@ impl RecordFormat for PcapngFormat {
         };
         let block_type = read_u32(front, 0, self.big_endian).unwrap_or(0);
         let trailer = read_u32(front, len - 4, self.big_endian);
-        let essential = matches!(
-            block_type,
-            0x0a0d_0d0a | IDB | OBSOLETE_PACKET_BLOCK | SPB | EPB
-        );
+        let essential = matches!(block_type, 0x0a0d_0d0a | IDB | OBSOLETE_PACKET_BLOCK | SPB | EPB);
         if essential || usize::try_from(trailer.unwrap_or(0)).ok() != Some(len) {
             return Err(format!("malformed {}", block_name(block_type)));
         }
@@ -480,10 +463,7 @@ mod tests {
     fn tsresol_decimal_and_binary() {
         assert_eq!(TsResolution::from_option(6), Some(TsResolution::Decimal(6)));
         assert_eq!(TsResolution::from_option(9), Some(TsResolution::Decimal(9)));
-        assert_eq!(
-            TsResolution::from_option(19),
-            Some(TsResolution::Decimal(19))
-        );
+        assert_eq!(TsResolution::from_option(19), Some(TsResolution::Decimal(19)));
         assert_eq!(TsResolution::from_option(20), None);
         assert_eq!(
             TsResolution::from_option(0x80 | 20),
@@ -532,10 +512,7 @@ mod tests {
             snaplen: 0,
             max_caplen: caplen_limit(0),
         };
-        assert_eq!(
-            iface.timestamp(0, 1_234_567),
-            Timestamp::new(1134, 567_000_000)
-        );
+        assert_eq!(iface.timestamp(0, 1_234_567), Timestamp::new(1134, 567_000_000));
     }
 
     #[test]

@@ -25,6 +25,8 @@ const MAX_PENDING_ECHOES: usize = 256;
 const MAX_CALLS: usize = 4096;
 /// Echo exchanges listed per session (counts stay exact).
 const MAX_ECHOES_LISTED: usize = 1000;
+/// Set-Link-Info messages listed per call.
+const MAX_LINK_INFO: usize = 64;
 /// Violations kept per session (counts stay exact).
 const MAX_VIOLATIONS: usize = 1000;
 
@@ -198,6 +200,7 @@ pub enum CallState {
 pub struct LinkInfo {
     pub frame: u64,
     pub time: f64,
+    pub sent_by: Direction,
     pub send_accm: u32,
     pub receive_accm: u32,
 }
@@ -459,6 +462,10 @@ pub struct ControlSession {
     pub ended_by: EndReason,
     /// The side that sent the first FIN or the RST, when TCP ended it.
     pub closed_by: Option<Direction>,
+    /// The first TCP FIN.
+    pub tcp_fin: Option<At>,
+    /// The TCP RST, if one ended the connection.
+    pub tcp_rst: Option<At>,
     pub protocol_version: Option<String>,
     pub client_info: PeerInfo,
     pub server_info: PeerInfo,
@@ -527,6 +534,8 @@ impl ControlSession {
             end: None,
             ended_by: EndReason::OpenAtCaptureEnd,
             closed_by: None,
+            tcp_fin: None,
+            tcp_rst: None,
             protocol_version: None,
             client_info: PeerInfo::default(),
             server_info: PeerInfo::default(),
@@ -643,10 +652,13 @@ impl ControlSession {
     /// Flags messages only the other role may send (RFC 2637 §1.3).
     fn check_sender(&mut self, msg: &Message, direction: Direction, frame: u64) -> Option<ViolationKind> {
         let expected = match msg.body {
-            Body::OutgoingCallRequest(_)
-            | Body::IncomingCallReply(_)
-            | Body::CallClearRequest(_)
-            | Body::SetLinkInfo(_) => Direction::ClientToServer,
+            Body::OutgoingCallRequest(_) | Body::IncomingCallReply(_) | Body::CallClearRequest(_) => {
+                Direction::ClientToServer
+            }
+            // RFC 2637 has only the PNS send Set-Link-Info, but Windows
+            // servers send it to clients too (carrying the client's Call ID);
+            // that is normal practice, not a fault.
+            Body::SetLinkInfo(_) => return None,
             Body::OutgoingCallReply(_)
             | Body::IncomingCallRequest(_)
             | Body::IncomingCallConnected(_)
@@ -1011,35 +1023,30 @@ impl ControlSession {
                 }
             }
             Body::CallDisconnectNotify(m) => {
+                // RFC 2637 puts the PAC's own Call ID here; Windows servers
+                // put the client's, so that is tried second.
                 let found = self
                     .find_call(|c| c.server_call_id == Some(m.call_id) && c.is_live())
+                    .or_else(|| self.find_call(|c| c.client_call_id == Some(m.call_id) && c.is_live()))
                     .or_else(|| self.find_call(|c| c.server_call_id == Some(m.call_id)));
-                let index = match found {
-                    Some(i) => Some(i),
-                    None => {
-                        let dev = self.unknown_call(
-                            frame,
-                            "Call-Disconnect-Notify",
-                            m.call_id,
-                            CallKind::Outgoing,
-                            false,
-                            at,
-                        );
-                        let i = self.calls.len().checked_sub(1);
-                        if let Some(call) = i.and_then(|i| self.calls.get_mut(i)) {
-                            call.disconnect = Some(disconnect(m, at));
-                            call.state = CallState::Disconnected;
-                            call.ended = Some(at);
-                        }
-                        return dev;
-                    }
+                let dev = match found {
+                    Some(_) => None,
+                    None => self.unknown_call(
+                        frame,
+                        "Call-Disconnect-Notify",
+                        m.call_id,
+                        CallKind::Outgoing,
+                        false,
+                        at,
+                    ),
                 };
+                let index = found.or_else(|| self.calls.len().checked_sub(1));
                 if let Some(call) = index.and_then(|i| self.calls.get_mut(i)) {
                     call.disconnect = Some(disconnect(m, at));
                     call.state = CallState::Disconnected;
                     call.ended.get_or_insert(at);
                 }
-                None
+                dev
             }
             Body::WanErrorNotify(m) => {
                 let found = self.find_call(|c| c.client_call_id == Some(m.peer_call_id) && c.is_live());
@@ -1072,14 +1079,24 @@ impl ControlSession {
                 dev
             }
             Body::SetLinkInfo(m) => {
-                let found = self.find_call(|c| c.server_call_id == Some(m.peer_call_id) && c.is_live());
+                // From the client it names the server's Call ID; from a
+                // server (Windows does this) it names the client's.
+                let by_client = direction == Direction::ClientToServer;
+                let found = self.find_call(|c| {
+                    c.is_live()
+                        && if by_client {
+                            c.server_call_id == Some(m.peer_call_id)
+                        } else {
+                            c.client_call_id == Some(m.peer_call_id)
+                        }
+                });
                 let dev = if found.is_none() {
                     self.unknown_call(
                         frame,
                         "Set-Link-Info",
                         m.peer_call_id,
                         CallKind::Outgoing,
-                        false,
+                        !by_client,
                         at,
                     )
                 } else {
@@ -1087,13 +1104,15 @@ impl ControlSession {
                 };
                 let index = found.or_else(|| self.calls.len().checked_sub(1));
                 if let Some(call) = index.and_then(|i| self.calls.get_mut(i)) {
-                    call.set_link_info.push(LinkInfo {
-                        frame,
-                        time: at.time,
-                        send_accm: m.send_accm,
-                        receive_accm: m.receive_accm,
-                    });
-                    call.set_link_info.truncate(64);
+                    if call.set_link_info.len() < MAX_LINK_INFO {
+                        call.set_link_info.push(LinkInfo {
+                            frame,
+                            time: at.time,
+                            sent_by: direction,
+                            send_accm: m.send_accm,
+                            receive_accm: m.receive_accm,
+                        });
+                    }
                 }
                 dev
             }
@@ -1186,9 +1205,11 @@ impl ControlSession {
 
     /// The TCP connection saw a FIN from `dir`.
     pub fn fin(&mut self, dir: Dir, frame: u64, ts: Timestamp) {
-        if self.closed_by.is_none() {
-            self.closed_by = Some(self.direction(dir));
+        if self.tcp_fin.is_some() || self.tcp_rst.is_some() {
+            return;
         }
+        self.tcp_fin = Some(At::new(frame, ts));
+        self.closed_by = Some(self.direction(dir));
         if self.end.is_none() {
             self.end = Some(At::new(frame, ts));
             if self.stop.is_none() {
@@ -1199,14 +1220,18 @@ impl ControlSession {
 
     /// The TCP connection was reset by `dir`.
     pub fn rst(&mut self, dir: Dir, frame: u64, ts: Timestamp) {
-        if self.end.is_none() || self.ended_by == EndReason::TcpFin {
+        if self.tcp_rst.is_some() {
+            return;
+        }
+        self.tcp_rst = Some(At::new(frame, ts));
+        if self.tcp_fin.is_none() {
             self.closed_by = Some(self.direction(dir));
-            if self.end.is_none() {
-                self.end = Some(At::new(frame, ts));
-            }
-            if self.stop.is_none() {
-                self.ended_by = EndReason::TcpRst;
-            }
+        }
+        if self.end.is_none() {
+            self.end = Some(At::new(frame, ts));
+        }
+        if self.stop.is_none() && self.tcp_fin.is_none() {
+            self.ended_by = EndReason::TcpRst;
         }
     }
 

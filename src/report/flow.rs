@@ -121,8 +121,32 @@ fn session(out: &mut String, s: &ControlSession) {
         w = ARROW
     );
     let t0 = s.start.time;
+    // TCP events that end the connection are drawn where they happened
+    // among the messages.
+    let mut tcp_events: Vec<(u64, f64, String)> = Vec::new();
+    if let Some(fin) = s.tcp_fin {
+        tcp_events.push((
+            fin.frame,
+            fin.time,
+            format!("TCP FIN from the {}", side(fin_side(s))),
+        ));
+    }
+    if let Some(rst) = s.tcp_rst {
+        tcp_events.push((rst.frame, rst.time, "TCP RST".to_string()));
+    }
+    tcp_events.sort_by_key(|e| e.0);
+    let mut pending = tcp_events.into_iter().peekable();
     let mut phase: Option<Phase> = None;
     for m in &s.messages {
+        while let Some((frame, time, text)) = pending.next_if(|e| e.0 < m.frame) {
+            let _ = writeln!(
+                out,
+                "  {:>10}  {:>7}  {}",
+                format!("+{:.3}", time - t0),
+                frame,
+                text
+            );
+        }
         let p = Phase::of(m.type_code);
         if phase != Some(p) {
             let _ = writeln!(out, "  ── {} ── {}", p.title(), p.explanation());
@@ -130,33 +154,31 @@ fn session(out: &mut String, s: &ControlSession) {
         }
         line(out, m, t0);
     }
+    for (frame, time, text) in pending {
+        let _ = writeln!(
+            out,
+            "  {:>10}  {:>7}  {}",
+            format!("+{:.3}", time - t0),
+            frame,
+            text
+        );
+    }
     if s.messages_dropped > 0 {
         let _ = writeln!(out, "  … {} more messages not listed (limit)", s.messages_dropped);
     }
     let end = match s.ended_by {
-        EndReason::StopControlConnection => "ended by Stop-Control-Connection".to_string(),
-        EndReason::TcpFin => format!(
-            "TCP closed (FIN from the {}) without Stop-Control-Connection",
-            side(s.closed_by)
-        ),
-        EndReason::TcpRst => format!("TCP reset by the {}", side(s.closed_by)),
-        EndReason::OpenAtCaptureEnd => "still open when the capture ends".to_string(),
-        EndReason::Evicted => "no longer tracked (flow limit reached)".to_string(),
+        EndReason::StopControlConnection => "ended by Stop-Control-Connection",
+        EndReason::TcpFin => "ended: TCP closed without Stop-Control-Connection",
+        EndReason::TcpRst => "ended: TCP reset without Stop-Control-Connection",
+        EndReason::OpenAtCaptureEnd => "still open when the capture ends",
+        EndReason::Evicted => "no longer tracked (flow limit reached)",
     };
-    match s.end {
-        Some(e) => {
-            let _ = writeln!(
-                out,
-                "  {:>10}  {:>7}  {}",
-                format!("+{:.3}", e.time - t0),
-                e.frame,
-                end
-            );
-        }
-        None => {
-            let _ = writeln!(out, "  {:>10}  {:>7}  {}", "", "", end);
-        }
-    }
+    let _ = writeln!(out, "  {:>10}  {:>7}  {}", "", "", end);
+}
+
+/// The side whose FIN came first (the RST side is recorded separately).
+fn fin_side(s: &ControlSession) -> Option<Direction> {
+    s.closed_by
 }
 
 fn side(d: Option<Direction>) -> &'static str {
@@ -183,7 +205,7 @@ fn line(out: &mut String, m: &MessageRecord, t0: f64) {
     };
     let mut fields = escape_terminal(&m.body.summary()).into_owned();
     if !m.anomalies.is_empty() {
-        let _ = write!(fields, "  ⚠ malformed: {}", m.anomalies.join(", "));
+        let _ = write!(fields, "  ⚠ {}", m.anomalies.join(", "));
     }
     if let Some(d) = m.deviation {
         let _ = write!(fields, "  ⚠ {}", d.code());
