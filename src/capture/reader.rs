@@ -391,7 +391,7 @@ pub(super) struct Collector<'f> {
 }
 
 impl<'f> Collector<'f> {
-    fn new(on_frame: &'f mut dyn FnMut(&Frame<'_>)) -> Self {
+    pub(super) fn new(on_frame: &'f mut dyn FnMut(&Frame<'_>)) -> Self {
         Collector {
             on_frame,
             frames: 0,
@@ -461,7 +461,7 @@ impl<'f> Collector<'f> {
         self.comments.push(FrameComment { frame, comment });
     }
 
-    fn finish(
+    pub(super) fn finish(
         mut self,
         name: &str,
         format: CaptureFormat,
@@ -528,6 +528,14 @@ enum Stop {
 /// A file format as seen by [`drive`]: what a parsed block means, and how
 /// long the record at the front of the buffer claims to be.
 pub(super) trait RecordFormat {
+    /// A zero-copy, allocation-free path for the common record at the start
+    /// of `front`, tried before pcap-parser: `Some(Ok(n))` when it handled a
+    /// complete record of `n` bytes, `Some(Err)` to stop the read, `None` to
+    /// leave the record to pcap-parser (incomplete, irregular or rare).
+    fn fast(&mut self, _front: &[u8], _out: &mut Collector<'_>) -> Option<Result<usize, String>> {
+        None
+    }
+
     /// Handles one block parsed by pcap-parser. `Err` stops the read; its
     /// text says why.
     fn block(&mut self, block: PcapBlockOwned<'_>, out: &mut Collector<'_>) -> Result<(), String>;
@@ -561,6 +569,16 @@ fn drive<P: PcapReaderIterator + ?Sized>(
     out: &mut Collector<'_>,
 ) -> Stop {
     loop {
+        match format.fast(reader.data(), out) {
+            Some(Ok(len)) => {
+                reader.consume(len);
+                continue;
+            }
+            Some(Err(why)) => {
+                return Stop::Damaged(format!("at byte {}: {why}", reader.consumed()));
+            }
+            None => {}
+        }
         let step = match reader.next() {
             Ok((len, block)) => match format.block(block, out) {
                 Ok(()) => Step::Consume(len),
@@ -2056,15 +2074,22 @@ mod tests {
         let packet = [0x5au8; 64];
         let mut pcap = Pcap::new(PcapKind::MicroLe, 65535, 1);
         let mut ng = Pcapng::new(false);
+        let mut flagged = Pcapng::new(false);
         for i in 0..10_000u32 {
             pcap = pcap.record(i, 0, &packet, 64);
             ng = ng.epb(0, u64::from(i), &packet, 64, &[]);
+            flagged = flagged.epb(0, u64::from(i), &packet, 64, &[(2, &[1, 0, 0, 0])]);
         }
         let ng_header = Pcapng::new(false).idb(1, 0, &[]).bytes;
-        let ng_chunk = ng.bytes.split_off(Pcapng::new(false).bytes.len());
+        let shb_len = Pcapng::new(false).bytes.len();
         for (what, header, chunk) in [
             ("pcap", pcap.bytes[..24].to_vec(), pcap.bytes[24..].to_vec()),
-            ("pcapng", ng_header, ng_chunk),
+            ("pcapng", ng_header.clone(), ng.bytes.split_off(shb_len)),
+            (
+                "pcapng with epb_flags",
+                ng_header,
+                flagged.bytes.split_off(shb_len),
+            ),
         ] {
             let repeats = (2usize << 30) / chunk.len();
             let total = (header.len() + chunk.len() * repeats) as f64;
