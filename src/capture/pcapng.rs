@@ -78,11 +78,14 @@ impl TsResolution {
     }
 
     /// Splits a count of units into whole seconds and nanoseconds (cut, not
-    /// rounded, as Wireshark does).
+    /// rounded, as Wireshark does). A unit that `from_option` would refuse
+    /// gives (0, 0).
     pub(super) fn split(self, units: u64) -> (u64, u32) {
         let (secs, nanos) = match self {
             TsResolution::Decimal(n) => {
-                let per_second = 10u64.pow(u32::from(n));
+                let Some(per_second) = 10u64.checked_pow(u32::from(n)) else {
+                    return (0, 0);
+                };
                 let fraction = units % per_second;
                 let nanos = if n <= 9 {
                     fraction * 10u64.pow(9 - u32::from(n))
@@ -92,7 +95,10 @@ impl TsResolution {
                 (units / per_second, nanos)
             }
             TsResolution::Binary(n) => {
-                let fraction = units & ((1u64 << n) - 1);
+                let Some(per_second) = 1u64.checked_shl(u32::from(n)).filter(|&p| p != 0) else {
+                    return (0, 0);
+                };
+                let fraction = units & (per_second - 1);
                 let nanos = (u128::from(fraction) * 1_000_000_000) >> n;
                 (units >> n, u64::try_from(nanos).unwrap_or(0))
             }
@@ -209,8 +215,8 @@ impl PcapngFormat {
                 TsResolution::MICROSECONDS
             }),
         };
-        // pcapng link types are 16 bits; pcap-parser sign-extends them.
-        let link = LinkType(u32::from(idb.linktype.0 as u16));
+        // The 16-bit LinkType field, widened to i32 by pcap-parser.
+        let link = LinkType(u32::try_from(idb.linktype.0).unwrap_or(0));
         let global = u32::try_from(out.interfaces.len()).unwrap_or(u32::MAX);
         out.interfaces.push(InterfaceInfo {
             index: global,
@@ -231,6 +237,27 @@ impl PcapngFormat {
         Ok(())
     }
 
+    /// Delivers the packet of an Enhanced Packet Block; returns its frame
+    /// number.
+    #[inline]
+    fn enhanced_packet(
+        &self,
+        if_id: u32,
+        ts_high: u32,
+        ts_low: u32,
+        data: &[u8],
+        orig_len: u32,
+        out: &mut Collector<'_>,
+    ) -> Result<u64, String> {
+        let iface = self.interface(if_id)?;
+        let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
+        if caplen > iface.max_caplen {
+            return Err(untrusted(caplen, iface));
+        }
+        let ts = iface.timestamp(ts_high, ts_low);
+        Ok(out.packet(Some(ts), iface.link, iface.global, data, orig_len))
+    }
+
     /// The obsolete Packet Block: Interface ID u16, Drops Count u16,
     /// Timestamp (high, low) u32 ×2, Captured Len u32, Packet Len u32,
     /// data padded to 32 bits, options.
@@ -242,8 +269,16 @@ impl PcapngFormat {
             return Err(untrusted(block.caplen, iface));
         }
         let ts = iface.timestamp(block.ts_high, block.ts_low);
-        let number = out.packet(Some(ts), iface.link, iface.global, block.data, block.orig_len);
-        for_each_comment(block.options, self.endianness(), |text| out.comment(number, text));
+        let number = out.packet(
+            Some(ts),
+            iface.link,
+            iface.global,
+            block.data,
+            block.orig_len,
+        );
+        for_each_comment(block.options, self.endianness(), |text| {
+            out.comment(number, text)
+        });
         Ok(())
     }
 
@@ -297,6 +332,40 @@ fn block_name(block_type: u32) -> &'static str {
 }
 
 impl RecordFormat for PcapngFormat {
+    /// Enhanced Packet Blocks (§4.3) are read here rather than by
+    /// pcap-parser, whose parser collects the options of every block into a
+    /// `Vec` (an allocation per packet as soon as a capture tool writes
+    /// `epb_flags`). Anything irregular is left to pcap-parser, which then
+    /// reports it exactly as for other blocks.
+    #[inline]
+    fn fast(&mut self, front: &[u8], out: &mut Collector<'_>) -> Option<Result<usize, String>> {
+        const HEADER: usize = 28;
+        if read_u32(front, 0, self.big_endian)? != EPB {
+            return None;
+        }
+        let len = usize::try_from(read_u32(front, 4, self.big_endian)?).ok()?;
+        if len < HEADER + 4 || len % 4 != 0 {
+            return None;
+        }
+        let block = front.get(..len)?;
+        if read_u32(block, len - 4, self.big_endian)? != u32::try_from(len).ok()? {
+            return None;
+        }
+        let field = |at| read_u32(block, at, self.big_endian);
+        let (if_id, ts_high, ts_low, caplen, orig_len) =
+            (field(8)?, field(12)?, field(16)?, field(20)?, field(24)?);
+        let data_end = HEADER.checked_add(usize::try_from(caplen).ok()?)?;
+        let options_start = data_end.checked_add(usize::try_from(padding(caplen)).ok()?)?;
+        let data = block.get(HEADER..data_end)?;
+        let options = block.get(options_start..len - 4)?;
+        let number = match self.enhanced_packet(if_id, ts_high, ts_low, data, orig_len, out) {
+            Ok(number) => number,
+            Err(why) => return Some(Err(why)),
+        };
+        for_each_comment(options, self.endianness(), |text| out.comment(number, text));
+        Some(Ok(len))
+    }
+
     fn block(&mut self, block: PcapBlockOwned<'_>, out: &mut Collector<'_>) -> Result<(), String> {
         let block = match block {
             PcapBlockOwned::NG(block) => block,
@@ -304,12 +373,14 @@ impl RecordFormat for PcapngFormat {
         };
         match block {
             Block::EnhancedPacket(epb) => {
-                let iface = self.interface(epb.if_id)?;
-                if epb.caplen > iface.max_caplen {
-                    return Err(untrusted(epb.caplen, iface));
-                }
-                let ts = iface.timestamp(epb.ts_high, epb.ts_low);
-                let number = out.packet(Some(ts), iface.link, iface.global, epb.packet_data(), epb.origlen);
+                let number = self.enhanced_packet(
+                    epb.if_id,
+                    epb.ts_high,
+                    epb.ts_low,
+                    epb.packet_data(),
+                    epb.origlen,
+                    out,
+                )?;
                 for option in &epb.options {
                     if option.code == OptionCode::Comment {
                         if let Ok(text) = option.as_bytes() {
@@ -385,7 +456,10 @@ impl RecordFormat for PcapngFormat {
         };
         let block_type = read_u32(front, 0, self.big_endian).unwrap_or(0);
         let trailer = read_u32(front, len - 4, self.big_endian);
-        let essential = matches!(block_type, 0x0a0d_0d0a | IDB | OBSOLETE_PACKET_BLOCK | SPB | EPB);
+        let essential = matches!(
+            block_type,
+            0x0a0d_0d0a | IDB | OBSOLETE_PACKET_BLOCK | SPB | EPB
+        );
         if essential || usize::try_from(trailer.unwrap_or(0)).ok() != Some(len) {
             return Err(format!("malformed {}", block_name(block_type)));
         }
@@ -437,33 +511,101 @@ fn padding(len: u32) -> u32 {
 }
 
 /// Calls `f` with every `opt_comment` in an option list (§3.5); a broken
-/// option ends the list.
-fn for_each_comment(mut options: &[u8], e: Endianness, mut f: impl FnMut(&[u8])) {
-    fn option(i: &[u8], e: Endianness) -> IResult<&[u8], (u16, &[u8])> {
-        let (i, (code, len)) = (nom_u16(e), nom_u16(e)).parse(i)?;
-        let (i, value) = take(len)(i)?;
-        let (i, _) = take(padding(u32::from(len)))(i)?;
-        Ok((i, (code, value)))
-    }
-    while let Ok((rest, (code, value))) = option(options, e) {
+/// option ends the list. Written with plain bounds-checked reads rather than
+/// nom: it runs once per packet, and nom's generic parsers cost more here
+/// than the rest of the packet path together.
+#[inline]
+fn for_each_comment(options: &[u8], e: Endianness, mut f: impl FnMut(&[u8])) {
+    let big_endian = e == Endianness::Big;
+    let mut at = 0usize;
+    while let (Some(code), Some(len)) = (
+        read_u16(options, at, big_endian),
+        read_u16(options, at + 2, big_endian),
+    ) {
+        let start = at + 4;
+        let end = start + usize::from(len);
+        let Some(value) = options.get(start..end) else {
+            break;
+        };
         match code {
             0 => break,
             OPT_COMMENT => f(value),
             _ => {}
         }
-        options = rest;
+        at = end + (4 - usize::from(len) % 4) % 4;
     }
+}
+
+fn read_u16(bytes: &[u8], at: usize, big_endian: bool) -> Option<u16> {
+    let raw: [u8; 2] = bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+    Some(if big_endian {
+        u16::from_be_bytes(raw)
+    } else {
+        u16::from_le_bytes(raw)
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use pcap_parser::pcapng::parse_block_le;
+
+    use super::super::fixtures::Pcapng;
+    use super::super::{CaptureFormat, Frame};
     use super::*;
+
+    /// The Enhanced Packet Block arm behind pcap-parser and the fast path
+    /// give the same frame and comments.
+    #[test]
+    fn enhanced_packet_same_through_both_paths() {
+        let file = Pcapng::new(false)
+            .idb(1, 0, &[(9, &[3])])
+            .epb(0, 5_001, &[1, 2, 3], 9, &[(2, &[0, 0, 0, 1]), (1, b"c")])
+            .bytes;
+        let idb_at = Pcapng::new(false).bytes.len();
+        let epb_at = idb_at + 32;
+        let mut results = Vec::new();
+        for through_parser in [true, false] {
+            let mut frames = Vec::new();
+            let mut keep =
+                |f: &Frame<'_>| frames.push((f.number, f.ts, f.data.to_vec(), f.orig_len));
+            let mut out = Collector::new(&mut keep);
+            let mut format = PcapngFormat::default();
+            for at in [idb_at, epb_at] {
+                let rest = file.get(at..).unwrap_or_default();
+                if !through_parser && at == epb_at {
+                    assert_eq!(format.fast(rest, &mut out), Some(Ok(56)));
+                    continue;
+                }
+                match parse_block_le(rest) {
+                    Ok((_, block)) => {
+                        assert_eq!(format.block(PcapBlockOwned::NG(block), &mut out), Ok(()))
+                    }
+                    Err(e) => panic!("fixture rejected: {e:?}"),
+                }
+            }
+            let comments = out
+                .finish("t", CaptureFormat::Pcapng, false, false)
+                .comments;
+            results.push((frames, comments));
+        }
+        let expected = (
+            vec![(1, Timestamp::new(5, 1_000_000), vec![1, 2, 3], 9)],
+            vec![super::super::FrameComment {
+                frame: 1,
+                comment: "c".into(),
+            }],
+        );
+        assert_eq!(results, vec![expected.clone(), expected]);
+    }
 
     #[test]
     fn tsresol_decimal_and_binary() {
         assert_eq!(TsResolution::from_option(6), Some(TsResolution::Decimal(6)));
         assert_eq!(TsResolution::from_option(9), Some(TsResolution::Decimal(9)));
-        assert_eq!(TsResolution::from_option(19), Some(TsResolution::Decimal(19)));
+        assert_eq!(
+            TsResolution::from_option(19),
+            Some(TsResolution::Decimal(19))
+        );
         assert_eq!(TsResolution::from_option(20), None);
         assert_eq!(
             TsResolution::from_option(0x80 | 20),
@@ -500,6 +642,8 @@ mod tests {
         assert_eq!(TsResolution::Binary(10).split(1), (0, 976_562));
         assert_eq!(TsResolution::Binary(63).split(u64::MAX), (1, 999_999_999));
         assert_eq!(TsResolution::Binary(0).split(5), (5, 0));
+        assert_eq!(TsResolution::Decimal(20).split(5), (0, 0));
+        assert_eq!(TsResolution::Binary(64).split(5), (0, 0));
     }
 
     #[test]
@@ -512,7 +656,10 @@ mod tests {
             snaplen: 0,
             max_caplen: caplen_limit(0),
         };
-        assert_eq!(iface.timestamp(0, 1_234_567), Timestamp::new(1134, 567_000_000));
+        assert_eq!(
+            iface.timestamp(0, 1_234_567),
+            Timestamp::new(1134, 567_000_000)
+        );
     }
 
     #[test]
