@@ -269,16 +269,8 @@ impl PcapngFormat {
             return Err(untrusted(block.caplen, iface));
         }
         let ts = iface.timestamp(block.ts_high, block.ts_low);
-        let number = out.packet(
-            Some(ts),
-            iface.link,
-            iface.global,
-            block.data,
-            block.orig_len,
-        );
-        for_each_comment(block.options, self.endianness(), |text| {
-            out.comment(number, text)
-        });
+        let number = out.packet(Some(ts), iface.link, iface.global, block.data, block.orig_len);
+        for_each_comment(block.options, self.endianness(), |text| out.comment(number, text));
         Ok(())
     }
 
@@ -456,10 +448,7 @@ impl RecordFormat for PcapngFormat {
         };
         let block_type = read_u32(front, 0, self.big_endian).unwrap_or(0);
         let trailer = read_u32(front, len - 4, self.big_endian);
-        let essential = matches!(
-            block_type,
-            0x0a0d_0d0a | IDB | OBSOLETE_PACKET_BLOCK | SPB | EPB
-        );
+        let essential = matches!(block_type, 0x0a0d_0d0a | IDB | OBSOLETE_PACKET_BLOCK | SPB | EPB);
         if essential || usize::try_from(trailer.unwrap_or(0)).ok() != Some(len) {
             return Err(format!("malformed {}", block_name(block_type)));
         }
@@ -566,8 +555,7 @@ mod tests {
         let mut results = Vec::new();
         for through_parser in [true, false] {
             let mut frames = Vec::new();
-            let mut keep =
-                |f: &Frame<'_>| frames.push((f.number, f.ts, f.data.to_vec(), f.orig_len));
+            let mut keep = |f: &Frame<'_>| frames.push((f.number, f.ts, f.data.to_vec(), f.orig_len));
             let mut out = Collector::new(&mut keep);
             let mut format = PcapngFormat::default();
             for at in [idb_at, epb_at] {
@@ -583,9 +571,7 @@ mod tests {
                     Err(e) => panic!("fixture rejected: {e:?}"),
                 }
             }
-            let comments = out
-                .finish("t", CaptureFormat::Pcapng, false, false)
-                .comments;
+            let comments = out.finish("t", CaptureFormat::Pcapng, false, false).comments;
             results.push((frames, comments));
         }
         let expected = (
@@ -602,10 +588,7 @@ mod tests {
     fn tsresol_decimal_and_binary() {
         assert_eq!(TsResolution::from_option(6), Some(TsResolution::Decimal(6)));
         assert_eq!(TsResolution::from_option(9), Some(TsResolution::Decimal(9)));
-        assert_eq!(
-            TsResolution::from_option(19),
-            Some(TsResolution::Decimal(19))
-        );
+        assert_eq!(TsResolution::from_option(19), Some(TsResolution::Decimal(19)));
         assert_eq!(TsResolution::from_option(20), None);
         assert_eq!(
             TsResolution::from_option(0x80 | 20),
@@ -656,10 +639,7 @@ mod tests {
             snaplen: 0,
             max_caplen: caplen_limit(0),
         };
-        assert_eq!(
-            iface.timestamp(0, 1_234_567),
-            Timestamp::new(1134, 567_000_000)
-        );
+        assert_eq!(iface.timestamp(0, 1_234_567), Timestamp::new(1134, 567_000_000));
     }
 
     #[test]

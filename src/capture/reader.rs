@@ -26,9 +26,7 @@ use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{LegacyPcapReader, PcapBlockOwned, PcapError, PcapNGReader};
 
 use super::pcapng::PcapngFormat;
-use super::{
-    CaptureFormat, CaptureSummary, Frame, FrameComment, InterfaceInfo, LinkType, Timestamp,
-};
+use super::{CaptureFormat, CaptureSummary, Frame, FrameComment, InterfaceInfo, LinkType, Timestamp};
 use crate::error::Error;
 
 /// Initial size of the reading buffer. Large enough that a refill is a
@@ -102,10 +100,7 @@ pub fn read_capture(
     } else {
         Stream::Plain(head)
     };
-    let mut tap = Tap {
-        stream,
-        error: None,
-    };
+    let mut tap = Tap { stream, error: None };
 
     let mut probe = Vec::with_capacity(64);
     probe_fill(&mut tap, &mut probe, 4, name)?;
@@ -116,12 +111,7 @@ pub fn read_capture(
             probe_fill(&mut tap, &mut probe, 12, name)?;
             match super::pcapng::section_header_len(&probe) {
                 Some(len) if len <= MAX_RECORD_BYTES => len,
-                Some(len) => {
-                    return Err(corrupt(
-                        name,
-                        format!("section header block claims {len} bytes"),
-                    ))
-                }
+                Some(len) => return Err(corrupt(name, format!("section header block claims {len} bytes"))),
                 None => return Err(not_a_capture(name, &probe, gzip)),
             }
         }
@@ -144,8 +134,7 @@ pub fn read_capture(
     let mut collector = Collector::new(on_frame);
     let (format, big_endian, stop) = match kind {
         Magic::Pcap => {
-            let header =
-                PcapFileHeader::parse(&probe).ok_or_else(|| not_a_capture(name, &probe, gzip))?;
+            let header = PcapFileHeader::parse(&probe).ok_or_else(|| not_a_capture(name, &probe, gzip))?;
             collector.interfaces.push(header.interface());
             let stop = if header.modified && header.big_endian {
                 let mut body = Cursor::new(probe).chain(&mut tap);
@@ -188,9 +177,7 @@ pub fn read_capture(
                     source,
                 })
             }
-            Some(ReadFailure::Decompression(e)) => {
-                Some(format!("the gzip stream breaks off ({e})"))
-            }
+            Some(ReadFailure::Decompression(e)) => Some(format!("the gzip stream breaks off ({e})")),
             None => Some("the input could not be read further".to_string()),
         },
     };
@@ -312,12 +299,7 @@ fn io_error(name: &str, e: io::Error) -> Error {
 
 /// Reads the first bytes of the capture into `probe`. An I/O error stays
 /// one; a gzip stream that cannot be decoded from its start is not a capture.
-fn probe_fill(
-    tap: &mut Tap<'_>,
-    probe: &mut Vec<u8>,
-    want: usize,
-    name: &str,
-) -> Result<(), Error> {
+fn probe_fill(tap: &mut Tap<'_>, probe: &mut Vec<u8>, want: usize, name: &str) -> Result<(), Error> {
     let Err(e) = fill_to(tap, probe, want) else {
         return Ok(());
     };
@@ -621,12 +603,10 @@ fn drive<P: PcapReaderIterator + ?Sized>(
                     Err(why) => return Stop::Damaged(format!("at byte {offset}: {why}")),
                     // The whole record is there and still does not parse:
                     // its inner lengths contradict its outer one.
-                    Ok(Some(need)) if need <= have => {
-                        match skip_malformed(reader, format, offset) {
-                            Ok(()) => continue,
-                            Err(stop) => return stop,
-                        }
-                    }
+                    Ok(Some(need)) if need <= have => match skip_malformed(reader, format, offset) {
+                        Ok(()) => continue,
+                        Err(stop) => return stop,
+                    },
                     Ok(need) => need.unwrap_or(0),
                 };
                 // pcap-parser asks for a larger buffer only once a record
@@ -725,11 +705,7 @@ impl PcapFileHeader {
     }
 
     fn timestamp(&self, secs: u32, fraction: u32) -> Timestamp {
-        let per_second = if self.nanosecond {
-            1_000_000_000
-        } else {
-            1_000_000
-        };
+        let per_second = if self.nanosecond { 1_000_000_000 } else { 1_000_000 };
         // A fraction of a second or more is carried into the seconds so the
         // timestamp stays well-formed.
         let secs = i64::from(secs) + i64::from(fraction / per_second);
@@ -827,11 +803,7 @@ impl RecordFormat for PcapFormat {
 /// Reads big-endian "modified" pcap records by hand (pcap-parser knows the
 /// modified magic only in little-endian order). `input` starts with the
 /// 24-byte file header.
-fn read_modified_big_endian(
-    input: &mut dyn Read,
-    header: &PcapFileHeader,
-    out: &mut Collector<'_>,
-) -> Stop {
+fn read_modified_big_endian(input: &mut dyn Read, header: &PcapFileHeader, out: &mut Collector<'_>) -> Stop {
     let record_header = header.record_header_len();
     let max_caplen = header.max_caplen();
     let mut window = Window::new(BUFFER_BYTES);
@@ -959,14 +931,7 @@ mod tests {
         orig_len: u32,
     }
 
-    fn seen(
-        number: u64,
-        ts: Timestamp,
-        link: LinkType,
-        iface: u32,
-        data: &[u8],
-        orig_len: u32,
-    ) -> Seen {
+    fn seen(number: u64, ts: Timestamp, link: LinkType, iface: u32, data: &[u8], orig_len: u32) -> Seen {
         Seen {
             number,
             ts,
@@ -1227,14 +1192,7 @@ mod tests {
             seen(3, t3, LinkType::LINUX_SLL2, 2, &[1, 2, 3, 4, 5], 5),
             // A Simple Packet Block has no time stamp: the previous one holds.
             seen(4, t3, LinkType::ETHERNET, 0, &[9, 9, 9], 3),
-            seen(
-                5,
-                Timestamp::new(1_600_001_003, 0),
-                LinkType::RAW,
-                1,
-                &[7; 6],
-                6,
-            ),
+            seen(5, Timestamp::new(1_600_001_003, 0), LinkType::RAW, 1, &[7; 6], 6),
             seen(
                 6,
                 Timestamp::new(1_700_000_000, 500_000_000),
@@ -1467,9 +1425,7 @@ mod tests {
         let mut bytes = Pcap::new(PcapKind::MicroBe, 65535, 1)
             .record(1, 0, &[1; 4], 4)
             .bytes;
-        bytes.extend_from_slice(&[
-            0, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 4, 1, 2,
-        ]);
+        bytes.extend_from_slice(&[0, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 4, 1, 2]);
         let (summary, frames) = read_ok(&bytes);
         assert_eq!(frames.len(), 1);
         assert_eq!(
@@ -1524,10 +1480,7 @@ mod tests {
         assert_eq!(frames.len(), 1);
         assert_eq!(
             summary.warnings,
-            vec![
-                "at byte 144: a packet names interface 0, but its section declares only 0"
-                    .to_string()
-            ]
+            vec!["at byte 144: a packet names interface 0, but its section declares only 0".to_string()]
         );
     }
 
@@ -1582,24 +1535,14 @@ mod tests {
         let (summary, frames) = read_ok(&bytes);
         assert_eq!(
             frames,
-            vec![seen(
-                1,
-                Timestamp::new(0, 1000),
-                LinkType::ETHERNET,
-                0,
-                &[1],
-                1
-            )]
+            vec![seen(1, Timestamp::new(0, 1000), LinkType::ETHERNET, 0, &[1], 1)]
         );
         assert_eq!(
             summary.warnings,
             vec!["1 malformed non-packet blocks skipped".to_string()]
         );
         // A malformed Enhanced Packet Block (captured length beyond the block) stops.
-        let mut bytes = Pcapng::new(false)
-            .idb(1, 0, &[])
-            .epb(0, 1, &[1], 1, &[])
-            .bytes;
+        let mut bytes = Pcapng::new(false).idb(1, 0, &[]).epb(0, 1, &[1], 1, &[]).bytes;
         let at = bytes.len();
         let shb_len = Pcapng::new(false).bytes.len();
         bytes.extend(
@@ -1983,20 +1926,12 @@ mod tests {
             assert_eq!(summary.big_endian, reference.big_endian, "{file}");
             assert_eq!(summary.frames, reference.frames, "{file}");
             assert_eq!(summary.bytes, reference.bytes, "{file}");
-            assert_eq!(
-                numbers,
-                (1..=reference.frames).collect::<Vec<_>>(),
-                "{file}"
-            );
+            assert_eq!(numbers, (1..=reference.frames).collect::<Vec<_>>(), "{file}");
             assert_eq!(times.first(), Some(&reference.first), "{file}");
             assert_eq!(times.last(), Some(&reference.last), "{file}");
             assert_eq!(summary.first_time, Some(reference.first.as_secs_f64()));
             assert_eq!(summary.last_time, Some(reference.last.as_secs_f64()));
-            assert!(
-                summary.warnings.is_empty(),
-                "{file}: {:?}",
-                summary.warnings
-            );
+            assert!(summary.warnings.is_empty(), "{file}: {:?}", summary.warnings);
             assert!(summary.comments.is_empty(), "{file}");
         }
     }

@@ -1318,6 +1318,9 @@ fn call_outcome(session: &ControlSession, i: usize) -> String {
             ),
             None => "disconnected".into(),
         },
+        CallState::ClosedWithControl if call.clear_request.is_some() => {
+            "clear requested by client; connection closed before Call-Disconnect-Notify".into()
+        }
         CallState::ClosedWithControl => match session.ended_by {
             EndReason::StopControlConnection => "ended by Stop-Control-Connection".into(),
             EndReason::TcpFin => "ended by TCP close without call teardown".into(),
