@@ -1,1 +1,172 @@
-//! The command line: exit codes, output forms, closed pipes.
+//! The command line: exit codes, output forms, standard input, closed pipes.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::common;
+
+fn tunnelscope() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_tunnelscope"))
+}
+
+#[test]
+fn help_describes_formats_and_exit_codes() {
+    let out = tunnelscope()
+        .arg("--help")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "--format",
+        "table",
+        "flow",
+        "json",
+        "ndjson",
+        "--fail-on",
+        "Exit status",
+    ] {
+        assert!(text.contains(word), "--help lacks {word}");
+    }
+}
+
+#[test]
+fn missing_file_is_exit_2() {
+    let out = tunnelscope()
+        .arg("no-such-file.pcap")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-file.pcap"));
+}
+
+#[test]
+fn not_a_capture_is_exit_2() {
+    let out = tunnelscope()
+        .arg("Cargo.toml")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a pcap or pcapng"));
+}
+
+#[test]
+fn bad_usage_is_exit_2() {
+    let out = tunnelscope()
+        .args(["--format", "xml", "x.pcap"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn fail_on_sets_the_exit_status() {
+    let Some(dir) = common::shared_captures() else {
+        return;
+    };
+    // One warning (closed without Stop-Control-Connection), no error.
+    let capture = dir.join("the-tcpdump-group_tcpdump__pptp.pcap");
+    let status = |level: &str| {
+        tunnelscope()
+            .arg(&capture)
+            .args(["--fail-on", level])
+            .stdout(Stdio::null())
+            .status()
+            .ok()
+            .and_then(|s| s.code())
+    };
+    assert_eq!(status("error"), Some(0));
+    assert_eq!(status("warning"), Some(1));
+    assert_eq!(status("info"), Some(1));
+    assert_eq!(status("never"), Some(0));
+}
+
+#[test]
+fn json_from_standard_input() {
+    let Some(dir) = common::shared_captures() else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("ntop_nDPI__pptp.pcap")).unwrap_or_default();
+    let mut child = tunnelscope()
+        .args(["--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["tool"]["name"], "tunnelscope");
+    assert_eq!(v["captures"][0]["file"], "-");
+    assert_eq!(v["captures"][0]["format"], "pcap");
+    assert_eq!(v["captures"][0]["frames"], 24);
+    assert_eq!(
+        v["pptp_sessions"][0]["messages"][3]["type"],
+        "Outgoing-Call-Reply"
+    );
+    assert_eq!(
+        v["pptp_sessions"][0]["messages"][3]["direction"],
+        "server_to_client"
+    );
+    assert_eq!(v["pptp_sessions"][0]["calls"][0]["server_call_id"], 11755);
+}
+
+#[test]
+fn several_files_give_an_array_and_ndjson_gives_lines() {
+    let Some(dir) = common::shared_captures() else {
+        return;
+    };
+    let a = dir.join("ntop_nDPI__pptp.pcap");
+    let b = dir.join("the-tcpdump-group_tcpdump__pptp.pcap");
+    let out = tunnelscope()
+        .args(["-f", "json"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    let out = tunnelscope()
+        .args(["-f", "ndjson"])
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2);
+    for line in lines {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v["schema_version"], 1);
+    }
+}
+
+#[test]
+fn closed_pipe_is_a_clean_exit() {
+    let Some(dir) = common::shared_captures() else {
+        return;
+    };
+    let capture = dir.join("ntop_nDPI__pptp.pcap");
+    let mut cmd = tunnelscope();
+    cmd.args(["-f", "json"]);
+    for _ in 0..200 {
+        cmd.arg(&capture);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+}

@@ -14,12 +14,20 @@ fn shared(name: &str) -> Option<PathBuf> {
 
 #[test]
 fn packetlife_ixia_to_cisco_call_set_up() {
-    let Some(path) = shared("epiecs_packetlife-backup__PPTP_negotiation.cap") else { return };
+    let Some(path) = shared("epiecs_packetlife-backup__PPTP_negotiation.cap") else {
+        return;
+    };
     let r = analyze(&path);
     assert_eq!(r.pptp_sessions.len(), 1);
     let s = &r.pptp_sessions[0];
-    assert_eq!((s.client.ip.to_string(), s.client.port), ("20.0.0.2".into(), 1999));
-    assert_eq!((s.server.ip.to_string(), s.server.port), ("20.0.0.1".into(), 1723));
+    assert_eq!(
+        (s.client.ip.to_string(), s.client.port),
+        ("20.0.0.2".into(), 1999)
+    );
+    assert_eq!(
+        (s.server.ip.to_string(), s.server.port),
+        ("20.0.0.1".into(), 1723)
+    );
     assert_eq!(messages(&r), vec![(6, 1), (7, 2), (9, 7), (10, 8)]);
     assert_eq!(s.client_info.host_name.as_deref(), Some("local"));
     assert_eq!(s.client_info.vendor.as_deref(), Some("ixia"));
@@ -37,7 +45,9 @@ fn packetlife_ixia_to_cisco_call_set_up() {
 
 #[test]
 fn tcpdump_big_endian_with_duplicated_server_frames() {
-    let Some(path) = shared("the-tcpdump-group_tcpdump__pptp.pcap") else { return };
+    let Some(path) = shared("the-tcpdump-group_tcpdump__pptp.pcap") else {
+        return;
+    };
     let r = analyze(&path);
     assert!(r.captures[0].big_endian);
     // The server's frames each appear twice; every message counts once.
@@ -57,32 +67,64 @@ fn tcpdump_big_endian_with_duplicated_server_frames() {
 
 #[test]
 fn ndpi_windows_server_teardown_edge_cases() {
-    let Some(path) = shared("ntop_nDPI__pptp.pcap") else { return };
+    let Some(path) = shared("ntop_nDPI__pptp.pcap") else {
+        return;
+    };
     let r = analyze(&path);
-    assert_eq!(messages(&r), vec![(4, 1), (6, 2), (8, 7), (10, 8), (12, 15), (14, 15), (16, 12), (23, 13)]);
+    assert_eq!(
+        messages(&r),
+        vec![
+            (4, 1),
+            (6, 2),
+            (8, 7),
+            (10, 8),
+            (12, 15),
+            (14, 15),
+            (16, 12),
+            (23, 13)
+        ]
+    );
     let s = &r.pptp_sessions[0];
-    assert_eq!(s.calls.len(), 1, "the Windows Call-Disconnect-Notify names the client's Call ID");
+    assert_eq!(
+        s.calls.len(),
+        1,
+        "the Windows Call-Disconnect-Notify names the client's Call ID"
+    );
     let c = &s.calls[0];
     assert_eq!((c.client_call_id, c.server_call_id), (Some(0), Some(11755)));
     // Windows servers send Set-Link-Info to the client.
-    assert_eq!(c.set_link_info.iter().map(|l| (l.frame, l.sent_by)).collect::<Vec<_>>(), vec![
-        (12, Direction::ServerToClient),
-        (14, Direction::ServerToClient)
-    ]);
+    assert_eq!(
+        c.set_link_info
+            .iter()
+            .map(|l| (l.frame, l.sent_by))
+            .collect::<Vec<_>>(),
+        vec![(12, Direction::ServerToClient), (14, Direction::ServerToClient)]
+    );
     assert_eq!(c.clear_request.map(|a| a.frame), Some(16));
-    assert_eq!(c.disconnect.as_ref().map(|d| (d.frame, d.result_code)), Some((23, 0)));
+    assert_eq!(
+        c.disconnect.as_ref().map(|d| (d.frame, d.result_code)),
+        Some((23, 0))
+    );
     assert_eq!(c.state, CallState::Disconnected);
     assert_eq!(s.tcp_retransmissions, 2);
     assert_eq!(s.ended_by, EndReason::TcpFin);
     assert_eq!(s.closed_by, Some(Direction::ClientToServer));
-    assert_eq!((s.tcp_fin.map(|a| a.frame), s.tcp_rst.map(|a| a.frame)), (Some(17), Some(24)));
-    assert_eq!(finding_codes(&r), vec!["pptp_closed_without_stop", "pptp_reserved_non_zero"]);
+    assert_eq!(
+        (s.tcp_fin.map(|a| a.frame), s.tcp_rst.map(|a| a.frame)),
+        (Some(17), Some(24))
+    );
+    assert_eq!(
+        finding_codes(&r),
+        vec!["pptp_closed_without_stop", "pptp_reserved_non_zero"]
+    );
     assert_eq!(r.findings[1].frames, vec![12, 14]);
 }
 
 #[test]
 fn chapcrack_full_session_cleared_then_closed() {
-    let Some(path) = shared("moxie0_chapcrack__sample.dump") else { return };
+    let Some(path) = shared("moxie0_chapcrack__sample.dump") else {
+        return;
+    };
     let r = analyze(&path);
     assert_eq!(messages(&r), vec![(10, 1), (12, 2), (14, 7), (16, 8), (184, 12)]);
     let c = &r.pptp_sessions[0].calls[0];
@@ -94,9 +136,14 @@ fn chapcrack_full_session_cleared_then_closed() {
 
 #[test]
 fn john_lulu_session_still_up_at_capture_end() {
-    let Some(path) = shared("openwall_john-samples__lulu-password-pptp.pcap") else { return };
+    let Some(path) = shared("openwall_john-samples__lulu-password-pptp.pcap") else {
+        return;
+    };
     let r = analyze(&path);
-    assert_eq!(messages(&r), vec![(10, 1), (12, 2), (13, 7), (14, 8), (16, 15), (29, 15)]);
+    assert_eq!(
+        messages(&r),
+        vec![(10, 1), (12, 2), (13, 7), (14, 8), (16, 15), (29, 15)]
+    );
     let s = &r.pptp_sessions[0];
     assert_eq!(s.client_info.vendor.as_deref(), Some("Microsoft"));
     assert_eq!(s.server_info.vendor.as_deref(), Some("linux"));
@@ -111,7 +158,9 @@ fn john_lulu_session_still_up_at_capture_end() {
 /// yield PPTP sessions.
 #[test]
 fn every_shared_capture_reads_and_negatives_have_no_session() {
-    let Some(dir) = common::shared_captures() else { return };
+    let Some(dir) = common::shared_captures() else {
+        return;
+    };
     let with_control = [
         "epiecs_packetlife-backup__PPTP_negotiation.cap",
         "the-tcpdump-group_tcpdump__pptp.pcap",
@@ -132,7 +181,11 @@ fn every_shared_capture_reads_and_negatives_have_no_session() {
     files.sort();
     assert_eq!(files.len(), 17, "captures found");
     for path in files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         let r = analyze(&path);
         let expected = usize::from(with_control.contains(&name.as_str()));
         assert_eq!(r.pptp_sessions.len(), expected, "{name}");
