@@ -9,11 +9,7 @@ use std::process::ExitCode;
 use tunnelscope::synth::scenarios;
 
 fn main() -> ExitCode {
-    let dir = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "captures".to_string()),
-    );
+    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "captures".to_string()));
     match run(&dir) {
         Ok(count) => {
             println!("wrote {count} captures and README.md to {}", dir.display());

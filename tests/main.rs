@@ -2,5 +2,6 @@
 
 mod cli;
 mod common;
+mod generated;
 mod golden;
 mod real_captures;

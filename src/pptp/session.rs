@@ -880,6 +880,11 @@ impl ControlSession {
                                 ),
                             );
                         }
+                        // Mid-session the request may predate the capture;
+                        // otherwise a reply to nothing must not invent a call.
+                        if !self.started_mid_session {
+                            return deviation;
+                        }
                         let mut call = Call::new(self.calls.len(), CallKind::Outgoing);
                         call.client_call_id = Some(m.peer_call_id);
                         self.push_call(call)?
@@ -944,6 +949,9 @@ impl ControlSession {
                                     m.peer_call_id
                                 ),
                             );
+                        }
+                        if !self.started_mid_session {
+                            return deviation;
                         }
                         let mut call = Call::new(self.calls.len(), CallKind::Incoming);
                         call.server_call_id = Some(m.peer_call_id);

@@ -73,13 +73,7 @@ impl GreCall {
     /// A call between `client` (PNS, Call ID `client_call_id`) and `server`
     /// (PAC, Call ID `server_call_id`), framed by `link` on interface 0,
     /// captured on the client, sequence numbers from 0, not logging.
-    pub fn new(
-        client: Host,
-        server: Host,
-        client_call_id: u16,
-        server_call_id: u16,
-        link: Link,
-    ) -> Self {
+    pub fn new(client: Host, server: Host, client_call_id: u16, server_call_id: u16, link: Link) -> Self {
         GreCall {
             link,
             interface: 0,
@@ -156,11 +150,7 @@ impl GreCall {
     }
 
     /// Writes a packet as one IP datagram and returns its frame number.
-    pub fn emit<W: FrameWriter>(
-        &mut self,
-        trace: &mut Trace<W>,
-        packet: &GrePacket,
-    ) -> Result<u64> {
+    pub fn emit<W: FrameWriter>(&mut self, trace: &mut Trace<W>, packet: &GrePacket) -> Result<u64> {
         let i = idx(packet.sender);
         let peer = idx(packet.sender.peer());
         let (src, dst) = (self.hosts[i], self.hosts[peer]);
@@ -217,11 +207,7 @@ impl GreCall {
 
     /// Writes an ack-only packet; `None` when `side` has nothing to
     /// acknowledge (no frame is written).
-    pub fn send_ack<W: FrameWriter>(
-        &mut self,
-        trace: &mut Trace<W>,
-        side: Side,
-    ) -> Result<Option<u64>> {
+    pub fn send_ack<W: FrameWriter>(&mut self, trace: &mut Trace<W>, side: Side) -> Result<Option<u64>> {
         match self.ack_only(side) {
             Some(p) => self.emit(trace, &p).map(Some),
             None => Ok(None),
@@ -293,11 +279,7 @@ mod tests {
         let gre: Vec<&[u8]> = frames.iter().map(|f| &f[20..]).collect();
         assert_eq!(
             gre[0],
-            [
-                &[0x30, 0x01, 0x88, 0x0B, 0, 8, 0x01, 0x01, 0, 0, 0, 0][..],
-                &lcp
-            ]
-            .concat()
+            [&[0x30, 0x01, 0x88, 0x0B, 0, 8, 0x01, 0x01, 0, 0, 0, 0][..], &lcp].concat()
         );
         assert_eq!(
             gre[1],
@@ -307,10 +289,7 @@ mod tests {
             ]
             .concat()
         );
-        assert_eq!(
-            gre[2],
-            [0x20, 0x81, 0x88, 0x0B, 0, 0, 0x01, 0x01, 0, 0, 0, 0]
-        );
+        assert_eq!(gre[2], [0x20, 0x81, 0x88, 0x0B, 0, 0, 0x01, 0x01, 0, 0, 0, 0]);
         let log: Vec<Row> = g
             .log()
             .iter()
@@ -352,11 +331,8 @@ mod tests {
         g.send(&mut t, Side::Client, &[1]).unwrap();
         g.send(&mut t, Side::Client, &[2]).unwrap();
         g.send(&mut t, Side::Server, &[3]).unwrap();
-        let seqs: Vec<(Option<u32>, Option<u32>)> = g
-            .log()
-            .iter()
-            .map(|r| (r.sequence, r.acknowledgment))
-            .collect();
+        let seqs: Vec<(Option<u32>, Option<u32>)> =
+            g.log().iter().map(|r| (r.sequence, r.acknowledgment)).collect();
         assert_eq!(
             seqs,
             [

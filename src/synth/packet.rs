@@ -114,13 +114,7 @@ pub const ETHERNET_MIN_FRAME: usize = 60;
 
 /// An Ethernet II frame, tags outermost first, padded with zeros to
 /// [`ETHERNET_MIN_FRAME`] bytes.
-pub fn ethernet(
-    dst: MacAddr,
-    src: MacAddr,
-    tags: &[VlanTag],
-    ethertype: u16,
-    payload: &[u8],
-) -> Vec<u8> {
+pub fn ethernet(dst: MacAddr, src: MacAddr, tags: &[VlanTag], ethertype: u16, payload: &[u8]) -> Vec<u8> {
     let mut f = ethernet_unpadded(dst, src, tags, ethertype, payload);
     if f.len() < ETHERNET_MIN_FRAME {
         f.resize(ETHERNET_MIN_FRAME, 0);
@@ -169,13 +163,7 @@ pub const ARPHRD_ETHER: u16 = 1;
 
 /// A LINKTYPE_LINUX_SLL (113) frame: packet type, ARPHRD type, address
 /// length, address (8 bytes, zero-padded), protocol, then the payload.
-pub fn linux_sll(
-    packet_type: u8,
-    arphrd: u16,
-    addr: &[u8],
-    protocol: u16,
-    payload: &[u8],
-) -> Vec<u8> {
+pub fn linux_sll(packet_type: u8, arphrd: u16, addr: &[u8], protocol: u16, payload: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(16 + payload.len());
     f.extend_from_slice(&u16::from(packet_type).to_be_bytes());
     f.extend_from_slice(&arphrd.to_be_bytes());
@@ -272,9 +260,7 @@ impl Link {
             sll_packet_type::HOST
         };
         match self {
-            Link::Ethernet { vlan, pad: true } => {
-                ethernet(dst.mac, src.mac, vlan, proto, ip_datagram)
-            }
+            Link::Ethernet { vlan, pad: true } => ethernet(dst.mac, src.mac, vlan, proto, ip_datagram),
             Link::Ethernet { vlan, pad: false } => {
                 ethernet_unpadded(dst.mac, src.mac, vlan, proto, ip_datagram)
             }
@@ -519,8 +505,7 @@ impl Ipv6Extension {
         }
         let len = out.len() - start;
         let units = len / 8 - 1;
-        let units =
-            u8::try_from(units).map_err(|_| too_long("IPv6 extension header", len, 2048))?;
+        let units = u8::try_from(units).map_err(|_| too_long("IPv6 extension header", len, 2048))?;
         if let Some(b) = out.get_mut(start + 1) {
             *b = units;
         }
@@ -576,8 +561,7 @@ pub fn ipv6(header: &Ipv6Header, payload: &[u8]) -> Result<Vec<u8>> {
         e.encode(*next, &mut ext)?;
     }
     let payload_len = ext.len() + payload.len();
-    let len16 =
-        u16::try_from(payload_len).map_err(|_| too_long("IPv6 payload", payload_len, 65_535))?;
+    let len16 = u16::try_from(payload_len).map_err(|_| too_long("IPv6 payload", payload_len, 65_535))?;
     let first = types.first().copied().unwrap_or(header.next_header);
     let word = 6u32 << 28 | u32::from(header.traffic_class) << 20 | (header.flow_label & 0xF_FFFF);
     let mut p = Vec::with_capacity(40 + payload_len);
@@ -653,16 +637,15 @@ fn pseudo_header(src: IpAddr, dst: IpAddr, protocol: u8, len: usize) -> Result<V
     let mut p = Vec::with_capacity(40);
     match (src, dst) {
         (IpAddr::V4(s), IpAddr::V4(d)) => {
-            let len16 =
-                u16::try_from(len).map_err(|_| too_long("transport segment", len, 65_535))?;
+            let len16 = u16::try_from(len).map_err(|_| too_long("transport segment", len, 65_535))?;
             p.extend_from_slice(&s.octets());
             p.extend_from_slice(&d.octets());
             p.extend_from_slice(&[0, protocol]);
             p.extend_from_slice(&len16.to_be_bytes());
         }
         (IpAddr::V6(s), IpAddr::V6(d)) => {
-            let len32 = u32::try_from(len)
-                .map_err(|_| too_long("transport segment", len, u32::MAX as usize))?;
+            let len32 =
+                u32::try_from(len).map_err(|_| too_long("transport segment", len, u32::MAX as usize))?;
             p.extend_from_slice(&s.octets());
             p.extend_from_slice(&d.octets());
             p.extend_from_slice(&len32.to_be_bytes());
@@ -732,12 +715,7 @@ impl TcpHeader {
 
 /// A TCP segment (header and payload) with its checksum over the
 /// pseudo-header of `src` and `dst`.
-pub fn tcp_segment(
-    src: IpAddr,
-    dst: IpAddr,
-    header: &TcpHeader,
-    payload: &[u8],
-) -> Result<Vec<u8>> {
+pub fn tcp_segment(src: IpAddr, dst: IpAddr, header: &TcpHeader, payload: &[u8]) -> Result<Vec<u8>> {
     let mut options = header.options.clone();
     while options.len() % 4 != 0 {
         options.push(0);
@@ -812,8 +790,7 @@ pub struct GreHeader {
 pub fn gre_enhanced(header: &GreHeader, payload: &[u8]) -> Result<Vec<u8>> {
     let payload_length = match header.payload_length {
         Some(l) => l,
-        None => u16::try_from(payload.len())
-            .map_err(|_| too_long("GRE payload", payload.len(), 65_535))?,
+        None => u16::try_from(payload.len()).map_err(|_| too_long("GRE payload", payload.len(), 65_535))?,
     };
     // K = bit 2 (0x20 in the first byte), S = bit 3 (0x10), A = bit 8
     // (0x80 in the second byte), version 1 in the low bits.
@@ -891,21 +868,9 @@ mod tests {
         ]
         .concat();
         assert_eq!(f, expected);
-        let long = ethernet(
-            MacAddr([1; 6]),
-            MacAddr([2; 6]),
-            &[],
-            ethertype::IPV6,
-            &[7; 100],
-        );
+        let long = ethernet(MacAddr([1; 6]), MacAddr([2; 6]), &[], ethertype::IPV6, &[7; 100]);
         assert_eq!(long.len(), 114);
-        let short = ethernet_unpadded(
-            MacAddr([1; 6]),
-            MacAddr([2; 6]),
-            &[],
-            ethertype::IPV6,
-            &[7; 2],
-        );
+        let short = ethernet_unpadded(MacAddr([1; 6]), MacAddr([2; 6]), &[], ethertype::IPV6, &[7; 2]);
         assert_eq!(short.len(), 16);
     }
 
@@ -931,10 +896,7 @@ mod tests {
                 &mac,
                 &[0x60]
             ),
-            [
-                0x86, 0xDD, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 0x00, 0x00, 0x5E, 0x00, 0x53, 0x01, 0, 0,
-                0x60
-            ]
+            [0x86, 0xDD, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 0x00, 0x00, 0x5E, 0x00, 0x53, 0x01, 0, 0, 0x60]
         );
     }
 
@@ -957,10 +919,7 @@ mod tests {
         assert_eq!(f.get(10), Some(&0));
         assert_eq!(Link::Raw.frame(&a, &b, &[0x60, 1], true), [0x60, 1]);
         assert_eq!(Link::ethernet().frame(&a, &b, &[0x60], true).len(), 60);
-        assert_eq!(
-            Link::LinuxSll2 { ifindex: 7 }.link_type(),
-            LinkType::LINUX_SLL2
-        );
+        assert_eq!(Link::LinuxSll2 { ifindex: 7 }.link_type(), LinkType::LINUX_SLL2);
     }
 
     #[test]
@@ -973,8 +932,8 @@ mod tests {
         assert_eq!(
             p.get(..20).unwrap(),
             &[
-                0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xB8, 0x61, 0xC0, 0xA8,
-                0x00, 0x01, 0xC0, 0xA8, 0x00, 0xC7
+                0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xB8, 0x61, 0xC0, 0xA8, 0x00,
+                0x01, 0xC0, 0xA8, 0x00, 0xC7
             ]
         );
     }
@@ -1160,10 +1119,7 @@ mod tests {
             &[],
         )
         .unwrap();
-        assert_eq!(
-            data,
-            [0x30, 0x01, 0x88, 0x0B, 0x00, 0x2A, 0x12, 0x34, 0, 0, 0, 6]
-        );
+        assert_eq!(data, [0x30, 0x01, 0x88, 0x0B, 0x00, 0x2A, 0x12, 0x34, 0, 0, 0, 6]);
         let ack_only = gre_enhanced(
             &GreHeader {
                 call_id: 0x1234,

@@ -109,9 +109,7 @@ impl RawMessage {
     /// The message bytes. A real length above 65535 is written modulo
     /// 2^16, which is itself a malformed message.
     pub fn encode(&self) -> Vec<u8> {
-        let length = self
-            .length
-            .unwrap_or((self.body.len().wrapping_add(12)) as u16);
+        let length = self.length.unwrap_or((self.body.len().wrapping_add(12)) as u16);
         let mut m = Vec::with_capacity(12 + self.body.len());
         m.extend_from_slice(&length.to_be_bytes());
         m.extend_from_slice(&self.pptp_message_type.to_be_bytes());
@@ -1077,8 +1075,8 @@ mod tests {
         assert_eq!(
             ocrq[12..40],
             [
-                0x30, 0x39, 0, 3, 0, 0, 0x01, 0x2C, 0x05, 0xF5, 0xE1, 0x00, 0, 0, 0, 3, 0, 0, 0, 3,
-                0, 64, 0, 0, 0, 7, 0, 0
+                0x30, 0x39, 0, 3, 0, 0, 0x01, 0x2C, 0x05, 0xF5, 0xE1, 0x00, 0, 0, 0, 3, 0, 0, 0, 3, 0, 64, 0,
+                0, 0, 7, 0, 0
             ]
         );
         assert_eq!(ocrq[40..104], text(b"5550100", 64)[..]);
@@ -1097,8 +1095,8 @@ mod tests {
         assert_eq!(
             ocrp[12..],
             [
-                1, 1, 0x30, 0x39, 2, 4, 0x11, 0x22, 0x05, 0xF5, 0xE1, 0x00, 0, 64, 0, 5, 0xDE,
-                0xAD, 0xBE, 0xEF
+                1, 1, 0x30, 0x39, 2, 4, 0x11, 0x22, 0x05, 0xF5, 0xE1, 0x00, 0, 64, 0, 5, 0xDE, 0xAD, 0xBE,
+                0xEF
             ]
         );
         let icrq = IncomingCallRequest {
@@ -1111,10 +1109,7 @@ mod tests {
             ..Default::default()
         }
         .encode();
-        assert_eq!(
-            icrq[12..28],
-            [1, 1, 0, 9, 0, 0, 0, 1, 0, 0, 0, 7, 0, 7, 0, 99]
-        );
+        assert_eq!(icrq[12..28], [1, 1, 0, 9, 0, 0, 0, 1, 0, 0, 0, 7, 0, 7, 0, 99]);
         assert_eq!(icrq[28..92], text(b"5550100", 64)[..]);
         assert_eq!(icrq[92..156], text(b"5550199", 64)[..]);
         let icrp = IncomingCallReply {
@@ -1148,10 +1143,7 @@ mod tests {
         .encode();
         assert_eq!(
             wen[12..],
-            [
-                0x30, 0x39, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0,
-                0, 6
-            ]
+            [0x30, 0x39, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 6]
         );
     }
 

@@ -20,10 +20,9 @@ use super::gre::GreCall;
 use super::packet::{tcp_flags, Host, Link, MacAddr, VlanTag};
 use super::pptp::{
     CallClearRequest, CallDisconnectNotify, ControlBody, ControlMessage, EchoReply, EchoRequest,
-    IncomingCallConnected, IncomingCallReply, IncomingCallRequest, OutgoingCallReply,
-    OutgoingCallRequest, RawMessage, SetLinkInfo, StartControlConnectionReply,
-    StartControlConnectionRequest, StopControlConnectionReply, StopControlConnectionRequest,
-    WanErrorNotify,
+    IncomingCallConnected, IncomingCallReply, IncomingCallRequest, OutgoingCallReply, OutgoingCallRequest,
+    RawMessage, SetLinkInfo, StartControlConnectionReply, StartControlConnectionRequest,
+    StopControlConnectionReply, StopControlConnectionRequest, WanErrorNotify,
 };
 use super::tcp::{Side, TcpConversation, TcpEndpoint};
 use super::trace::{add_duration, Trace, SCENARIO_START};
@@ -110,14 +109,7 @@ impl<W: FrameWriter> Script<W> {
     }
 
     /// Records that `msg` from `from` became complete in `frame`.
-    pub fn record(
-        &mut self,
-        frame: u64,
-        c: &Control,
-        from: Side,
-        msg: &ControlMessage,
-        note: Option<&str>,
-    ) {
+    pub fn record(&mut self, frame: u64, c: &Control, from: Side, msg: &ControlMessage, note: Option<&str>) {
         let control_type = msg.control_type();
         self.truth.messages.push(MessageTruth {
             frame,
@@ -130,12 +122,7 @@ impl<W: FrameWriter> Script<W> {
     }
 
     /// Sends one message in one segment and records it.
-    pub fn send(
-        &mut self,
-        c: &mut Control,
-        from: Side,
-        msg: impl Into<ControlMessage>,
-    ) -> Result<u64> {
+    pub fn send(&mut self, c: &mut Control, from: Side, msg: impl Into<ControlMessage>) -> Result<u64> {
         self.send_noted(c, from, msg, None)
     }
 
@@ -164,9 +151,7 @@ impl<W: FrameWriter> Script<W> {
         note: Option<&str>,
     ) -> Result<Vec<u64>> {
         let msg = msg.into();
-        let frames = c
-            .tcp
-            .send_split(&mut self.trace, from, &msg.encode(), sizes)?;
+        let frames = c.tcp.send_split(&mut self.trace, from, &msg.encode(), sizes)?;
         if let Some(&last) = frames.last() {
             self.record(last, c, from, &msg, note);
         }
@@ -194,12 +179,7 @@ impl<W: FrameWriter> Script<W> {
     /// has packets.
     pub fn gre_truth(&mut self, connection: Option<usize>, call: &GreCall) {
         for from in [Side::Client, Side::Server] {
-            let packets: Vec<_> = call
-                .log()
-                .iter()
-                .filter(|r| r.sender == from)
-                .copied()
-                .collect();
+            let packets: Vec<_> = call.log().iter().filter(|r| r.sender == from).copied().collect();
             if packets.is_empty() {
                 continue;
             }
@@ -306,13 +286,7 @@ fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-fn tcp_pair(
-    client: Host,
-    client_port: u16,
-    server: Host,
-    server_port: u16,
-    link: Link,
-) -> TcpConversation {
+fn tcp_pair(client: Host, client_port: u16, server: Host, server_port: u16, link: Link) -> TcpConversation {
     TcpConversation::new(
         TcpEndpoint {
             host: client,
@@ -538,9 +512,7 @@ fn clean_session<W: FrameWriter>(s: &mut Script<W>, setup: &CleanSetup) -> Resul
     s.wait(RTT);
     let reply: ControlMessage = ocrp(SERVER_CALL_ID, CLIENT_CALL_ID).into();
     let seg = c.tcp.prepare(Side::Server, tcp_flags::PSH, &reply.encode());
-    let frame = c
-        .tcp
-        .emit_commented(&mut s.trace, &seg, setup.ocrp_comment)?;
+    let frame = c.tcp.emit_commented(&mut s.trace, &seg, setup.ocrp_comment)?;
     s.record(frame, &c, Side::Server, &reply, None);
     s.send(&mut c, Side::Client, sli(SERVER_CALL_ID))?;
     s.wait(RTT);
@@ -607,12 +579,7 @@ fn pcap_format(header: &PcapHeader, link: &str) -> String {
 
 type PcapScript = Script<PcapWriter<Vec<u8>>>;
 
-fn pcap_script(
-    header: PcapHeader,
-    step: Duration,
-    link: &str,
-    description: &str,
-) -> Result<PcapScript> {
+fn pcap_script(header: PcapHeader, step: Duration, link: &str, description: &str) -> Result<PcapScript> {
     let format = pcap_format(&header, link);
     let writer = PcapWriter::new(Vec::new(), header)?;
     Ok(Script::new(
@@ -675,15 +642,8 @@ pub fn pptp_call_rejected() -> Result<Scenario> {
          (General Error) and error code 4 (No-Resource). The client then stops the \
          control connection.",
     )?;
-    s.truth.title =
-        "Two outgoing calls refused: OCRP result 7, then result 2 with error 4".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    s.truth.title = "Two outgoing calls refused: OCRP result 7, then result 2 with error 4".to_string();
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     handshake(&mut s.trace, &mut c.tcp)?;
     s.send(&mut c, Side::Client, sccrq())?;
@@ -705,11 +665,7 @@ pub fn pptp_call_rejected() -> Result<Scenario> {
         Some("result 7 Do Not Accept"),
     )?;
     s.wait(secs(2));
-    s.send(
-        &mut c,
-        Side::Client,
-        ocrq(CLIENT_CALL_ID + 1, CALL_SERIAL + 1),
-    )?;
+    s.send(&mut c, Side::Client, ocrq(CLIENT_CALL_ID + 1, CALL_SERIAL + 1))?;
     s.wait(RTT);
     s.send_noted(
         &mut c,
@@ -726,11 +682,7 @@ pub fn pptp_call_rejected() -> Result<Scenario> {
         Some("result 2 General Error, error 4 No-Resource"),
     )?;
     s.wait(ms(500));
-    s.send(
-        &mut c,
-        Side::Client,
-        StopControlConnectionRequest::default(),
-    )?;
+    s.send(&mut c, Side::Client, StopControlConnectionRequest::default())?;
     s.wait(RTT);
     s.send(&mut c, Side::Server, StopControlConnectionReply::default())?;
     c.tcp.close(&mut s.trace, Side::Client, RTT)?;
@@ -753,15 +705,8 @@ pub fn pptp_no_sccrp() -> Result<Scenario> {
          the client's TCP retransmits the SCCRQ segment twice (after 1 s and 3 s), then \
          the client gives up and closes the connection 60 s after the SCCRQ.",
     )?;
-    s.truth.title =
-        "SCCRQ never answered; TCP retransmits it, the client gives up after 60 s".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    s.truth.title = "SCCRQ never answered; TCP retransmits it, the client gives up after 60 s".to_string();
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     handshake(&mut s.trace, &mut c.tcp)?;
     let msg: ControlMessage = sccrq().into();
@@ -802,13 +747,7 @@ pub fn pptp_echo_unanswered() -> Result<Scenario> {
          never answered, and 60 s after that the client closes the TCP connection.",
     )?;
     s.truth.title = "One answered and one unanswered Echo-Request".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     let mut g = GreCall::new(
         client_v4(),
@@ -859,13 +798,7 @@ pub fn pptp_rst_midcall() -> Result<Scenario> {
          connection with a TCP RST. No CDN and no Stop-Control-Connection message.",
     )?;
     s.truth.title = "The server resets the control connection mid-call".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     let mut g = GreCall::new(
         client_v4(),
@@ -885,7 +818,9 @@ pub fn pptp_rst_midcall() -> Result<Scenario> {
     let rst = c.tcp.rst(&mut s.trace, Side::Server)?;
     s.gre_truth(Some(c.connection), &g);
 
-    s.conclude("Control connection and call established (SCCRP result 1, OCRP result 1); GRE flowed both ways.");
+    s.conclude(
+        "Control connection and call established (SCCRP result 1, OCRP result 1); GRE flowed both ways.",
+    );
     s.conclude(format!(
         "The server reset the control connection (TCP RST, frame {rst}) while the call was \
          up: no Call-Disconnect-Notify, no Stop-Control-Connection-Request. The call ended \
@@ -1012,16 +947,8 @@ pub fn pptp_two_clients() -> Result<Scenario> {
             ..Default::default()
         },
     )?;
-    s.send(
-        &mut a,
-        Side::Client,
-        StopControlConnectionRequest::default(),
-    )?;
-    s.send(
-        &mut b,
-        Side::Client,
-        StopControlConnectionRequest::default(),
-    )?;
+    s.send(&mut a, Side::Client, StopControlConnectionRequest::default())?;
+    s.send(&mut b, Side::Client, StopControlConnectionRequest::default())?;
     s.wait(RTT);
     s.send(&mut a, Side::Server, StopControlConnectionReply::default())?;
     s.send(&mut b, Side::Server, StopControlConnectionReply::default())?;
@@ -1064,15 +991,8 @@ pub fn pptp_segmentation() -> Result<Scenario> {
          10 bytes follow in the next segment; the server answers with Echo-Reply + CDN in \
          one segment.",
     )?;
-    s.truth.title =
-        "A message split across three segments; several messages in one segment".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    s.truth.title = "A message split across three segments; several messages in one segment".to_string();
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     let mut g = GreCall::new(
         client_v4(),
@@ -1096,11 +1016,7 @@ pub fn pptp_segmentation() -> Result<Scenario> {
     if let Some(m) = s.truth.messages.last_mut() {
         m.note = Some(format!(
             "split over frames {}: 10 + 100 + 58 bytes",
-            split
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            split.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
         ));
     }
     s.wait(RTT);
@@ -1131,9 +1047,7 @@ pub fn pptp_segmentation() -> Result<Scenario> {
     }
     .into();
     let stream = [echo2.encode(), ccrq.encode()].concat();
-    let frames = c
-        .tcp
-        .send_split(&mut s.trace, Side::Client, &stream, &[22])?;
+    let frames = c.tcp.send_split(&mut s.trace, Side::Client, &stream, &[22])?;
     let (f_head, f_tail) = match frames.as_slice() {
         [a, b] => (*a, *b),
         _ => (0, 0),
@@ -1166,11 +1080,7 @@ pub fn pptp_segmentation() -> Result<Scenario> {
         ],
         Some("2 messages in one segment"),
     )?;
-    s.send(
-        &mut c,
-        Side::Client,
-        StopControlConnectionRequest::default(),
-    )?;
+    s.send(&mut c, Side::Client, StopControlConnectionRequest::default())?;
     s.wait(RTT);
     s.send(&mut c, Side::Server, StopControlConnectionReply::default())?;
     c.tcp.close(&mut s.trace, Side::Client, RTT)?;
@@ -1180,11 +1090,7 @@ pub fn pptp_segmentation() -> Result<Scenario> {
         "Exactly {} control messages, in the order listed; the OCRQ is one message \
          (Call ID {CLIENT_CALL_ID}) although it arrives in three segments ({}).",
         s.truth.messages.len(),
-        split
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        split.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
     ));
     s.conclude(format!(
         "Frame {together} carries three complete messages: SLI, Echo-Request 1 and \
@@ -1193,9 +1099,7 @@ pub fn pptp_segmentation() -> Result<Scenario> {
     s.conclude(format!(
         "The CCRQ starts in frame {f_head} (after Echo-Request 2) and ends in frame {f_tail}."
     ));
-    s.conclude(
-        "Every echo is answered; the call and control connection close in order. No anomalies.",
-    );
+    s.conclude("Every echo is answered; the call and control connection close in order. No anomalies.");
     s.note("tshark decodes only the first message of a multi-message segment and cannot reassemble the split header; that is a tshark limitation, not a fault in the capture.");
     finish_pcap(s, "pptp-segmentation.pcap")
 }
@@ -1210,13 +1114,7 @@ pub fn pptp_retrans_reorder() -> Result<Scenario> {
          order.",
     )?;
     s.truth.title = "A retransmitted message and two segments out of order".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     let mut g = GreCall::new(
         client_v4(),
@@ -1234,9 +1132,7 @@ pub fn pptp_retrans_reorder() -> Result<Scenario> {
     s.wait(RTT);
     s.send(&mut c, Side::Server, ocrp(SERVER_CALL_ID, CLIENT_CALL_ID))?;
     let first_sli: ControlMessage = sli(SERVER_CALL_ID).into();
-    let seg = c
-        .tcp
-        .prepare(Side::Client, tcp_flags::PSH, &first_sli.encode());
+    let seg = c.tcp.prepare(Side::Client, tcp_flags::PSH, &first_sli.encode());
     let original = c.tcp.emit(&mut s.trace, &seg)?;
     s.record(original, &c, Side::Client, &first_sli, None);
     s.wait(ms(300));
@@ -1254,19 +1150,17 @@ pub fn pptp_retrans_reorder() -> Result<Scenario> {
     }
     .into();
     let seg_a = c.tcp.prepare(Side::Client, tcp_flags::PSH, &echo.encode());
-    let seg_b = c
-        .tcp
-        .prepare(Side::Client, tcp_flags::PSH, &second_sli.encode());
+    let seg_b = c.tcp.prepare(Side::Client, tcp_flags::PSH, &second_sli.encode());
     let early = c.tcp.emit(&mut s.trace, &seg_b)?;
     s.wait(ms(1));
     let late = c.tcp.emit(&mut s.trace, &seg_a)?;
     s.record(late, &c, Side::Client, &echo, None);
     s.record(
-        late,
+        early,
         &c,
         Side::Client,
         &second_sli,
-        Some("its segment arrived first, in the previous frame"),
+        Some("its segment arrived before the Echo-Request's (out of order)"),
     );
     s.wait(RTT);
     s.send(&mut c, Side::Server, echo_reply(1))?;
@@ -1280,8 +1174,8 @@ pub fn pptp_retrans_reorder() -> Result<Scenario> {
     ));
     s.conclude(format!(
         "Frames {early} and {late} arrive out of order: in stream order Echo-Request 1 \
-         (frame {late}) comes before the second SLI (send ACCM 0, frame {early}), and both \
-         become complete at frame {late}. Nothing is lost."
+         (frame {late}) comes before the second SLI (send ACCM 0, frame {early}). Each message \
+         is at the frame that carried it, as Wireshark numbers it. Nothing is lost."
     ));
     s.conclude("Apart from that, a clean session: call connected and cleared, control connection closed in order, GRE without loss.");
     finish_pcap(s, "pptp-retrans-reorder.pcap")
@@ -1378,8 +1272,7 @@ pub fn pptp_two_ifaces() -> Result<Scenario> {
         "pcapng, little-endian; interface 0 \"eth0\" ETHERNET (1), if_tsresol 6; \
          interface 1 \"gre-tap\" RAW (101), if_tsresol 9",
     );
-    s.truth.title =
-        "pcapng: control on Ethernet (µs), GRE on raw IP (ns), a packet comment".to_string();
+    s.truth.title = "pcapng: control on Ethernet (µs), GRE on raw IP (ns), a packet comment".to_string();
     clean_session(
         &mut s,
         &CleanSetup {
@@ -1477,13 +1370,7 @@ pub fn pptp_malformed() -> Result<Scenario> {
     s.truth.title =
         "Bad magic cookie, non-zero reserved fields, unknown type 16, wrong and impossible lengths"
             .to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     handshake(&mut s.trace, &mut c.tcp)?;
     s.send(&mut c, Side::Client, sccrq())?;
@@ -1572,7 +1459,9 @@ pub fn pptp_malformed() -> Result<Scenario> {
          decoder must report it and stop reading this direction of the stream without \
          panicking or looping."
     ));
-    s.conclude("Nothing after the impossible length is read as PPTP; the TCP connection then closes normally.");
+    s.conclude(
+        "Nothing after the impossible length is read as PPTP; the TCP connection then closes normally.",
+    );
     finish_pcap(s, "pptp-malformed.pcap")
 }
 
@@ -1585,13 +1474,7 @@ pub fn pptp_order_violations() -> Result<Scenario> {
          request, and an Echo-Request after the control connection was stopped.",
     )?;
     s.truth.title = "Messages out of protocol order".to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     handshake(&mut s.trace, &mut c.tcp)?;
     s.send(&mut c, Side::Client, sccrq())?;
@@ -1625,11 +1508,7 @@ pub fn pptp_order_violations() -> Result<Scenario> {
     s.wait(RTT);
     c.tcp.ack(&mut s.trace, Side::Client)?;
     s.wait(secs(2));
-    s.send(
-        &mut c,
-        Side::Client,
-        StopControlConnectionRequest::default(),
-    )?;
+    s.send(&mut c, Side::Client, StopControlConnectionRequest::default())?;
     s.wait(RTT);
     s.send(&mut c, Side::Server, StopControlConnectionReply::default())?;
     let f_after = s.send_noted(
@@ -1659,9 +1538,7 @@ pub fn pptp_order_violations() -> Result<Scenario> {
         "Frame {f_after}: Echo-Request after Stop-Control-Connection-Request/Reply: the \
          control connection was already closed at the PPTP level."
     ));
-    s.conclude(
-        "Each violation is reported once; all messages are still decoded and listed. No GRE.",
-    );
+    s.conclude("Each violation is reported once; all messages are still decoded and listed. No GRE.");
     finish_pcap(s, "pptp-order-violations.pcap")
 }
 
@@ -1756,15 +1633,8 @@ pub fn pptp_incoming_call() -> Result<Scenario> {
          (no NUL). Then the client stops the control connection.",
     )?;
     s.truth.title =
-        "Incoming call (ICRQ/ICRP/ICCN), WAN-Error-Notify, CDN with 128-byte statistics"
-            .to_string();
-    let tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+        "Incoming call (ICRQ/ICRP/ICCN), WAN-Error-Notify, CDN with 128-byte statistics".to_string();
+    let tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     let mut c = s.control(tcp);
     let mut g = GreCall::new(
         client_v4(),
@@ -1844,11 +1714,7 @@ pub fn pptp_incoming_call() -> Result<Scenario> {
         Some("result 1 Lost Carrier; Call Statistics fills all 128 bytes"),
     )?;
     s.wait(RTT);
-    s.send(
-        &mut c,
-        Side::Client,
-        StopControlConnectionRequest::default(),
-    )?;
+    s.send(&mut c, Side::Client, StopControlConnectionRequest::default())?;
     s.wait(RTT);
     s.send(&mut c, Side::Server, StopControlConnectionReply::default())?;
     c.tcp.close(&mut s.trace, Side::Client, RTT)?;
@@ -1899,13 +1765,7 @@ pub fn http_port_1723() -> Result<Scenario> {
          here is PPTP.",
     )?;
     s.truth.title = "Negative: HTTP on TCP port 1723".to_string();
-    let mut tcp = tcp_pair(
-        client_v4(),
-        CLIENT_PORT,
-        server_v4(),
-        PPTP_PORT,
-        Link::ethernet(),
-    );
+    let mut tcp = tcp_pair(client_v4(), CLIENT_PORT, server_v4(), PPTP_PORT, Link::ethernet());
     handshake(&mut s.trace, &mut tcp)?;
     tcp.send(
         &mut s.trace,
@@ -1929,9 +1789,7 @@ pub fn http_port_1723() -> Result<Scenario> {
          PPTP structure (the first request's would-be Length is 0x4745 = 18245, its message \
          type 0x5420 is not 1, and its magic cookie \"/ HT\" is not 0x1A2B3C4D).",
     );
-    s.conclude(
-        "A note that TCP 1723 carried non-PPTP traffic is welcome; a PPTP session is wrong.",
-    );
+    s.conclude("A note that TCP 1723 carried non-PPTP traffic is welcome; a PPTP session is wrong.");
     finish_pcap(s, "http-port-1723.pcap")
 }
 
@@ -1977,8 +1835,8 @@ pub fn readme(scenarios: &[Scenario]) -> String {
          - The client is the PNS, the server the PAC. Unless stated otherwise the client's \
          Call ID is 12345 and the server's 257, so GRE client → server carries Key Call ID \
          257 and server → client 12345.\n\
-         - Frame numbers count from 1, as in Wireshark. A message's frame is the frame in \
-         which its last byte becomes available in stream order.\n\
+         - Frame numbers count from 1, as in Wireshark. A message's frame is the frame that \
+         carried its last byte (Wireshark's frame for a message split over segments).\n\
          - GRE rows read `frame: seq S ack A`; `–` means the field is absent (an ack-only \
          packet has no sequence number).\n\n",
     );
@@ -2186,13 +2044,10 @@ mod tests {
                         PcapBlockOwned::Legacy(b) => {
                             frames.push((links[0], b.data[..b.caplen as usize].to_vec()))
                         }
-                        PcapBlockOwned::NG(Block::InterfaceDescription(i)) => {
-                            links.push(i.linktype.0)
+                        PcapBlockOwned::NG(Block::InterfaceDescription(i)) => links.push(i.linktype.0),
+                        PcapBlockOwned::NG(Block::EnhancedPacket(e)) => {
+                            frames.push((links[e.if_id as usize], e.data[..e.caplen as usize].to_vec()))
                         }
-                        PcapBlockOwned::NG(Block::EnhancedPacket(e)) => frames.push((
-                            links[e.if_id as usize],
-                            e.data[..e.caplen as usize].to_vec(),
-                        )),
                         _ => {}
                     }
                     reader.consume(offset);
@@ -2301,10 +2156,7 @@ mod tests {
         for sc in &scenarios {
             let path = dir.join(sc.file_name);
             let on_disk = std::fs::read(&path).unwrap_or_else(|e| {
-                panic!(
-                    "{}: {e} (run `cargo run --example gen_captures`)",
-                    path.display()
-                )
+                panic!("{}: {e} (run `cargo run --example gen_captures`)", path.display())
             });
             assert!(
                 on_disk == sc.bytes,

@@ -303,12 +303,7 @@ impl TcpConversation {
     }
 
     /// One data segment (PSH, ACK) carrying `payload`.
-    pub fn send<W: FrameWriter>(
-        &mut self,
-        trace: &mut Trace<W>,
-        side: Side,
-        payload: &[u8],
-    ) -> Result<u64> {
+    pub fn send<W: FrameWriter>(&mut self, trace: &mut Trace<W>, side: Side, payload: &[u8]) -> Result<u64> {
         self.send_flags(trace, side, tcp_flags::PSH, payload)
     }
 
@@ -434,11 +429,7 @@ mod tests {
     }
 
     fn trace() -> Trace<Frames> {
-        Trace::new(
-            Frames::default(),
-            Timestamp::new(0, 0),
-            Duration::from_millis(1),
-        )
+        Trace::new(Frames::default(), Timestamp::new(0, 0), Duration::from_millis(1))
     }
 
     const SYN: u8 = tcp_flags::SYN;
@@ -453,10 +444,7 @@ mod tests {
         assert_eq!(c.handshake(&mut t).unwrap(), [1, 2, 3]);
         assert_eq!(c.send(&mut t, Side::Client, b"hello").unwrap(), 4);
         assert_eq!(c.send(&mut t, Side::Server, b"hi").unwrap(), 5);
-        assert_eq!(
-            c.close(&mut t, Side::Client, Duration::ZERO).unwrap(),
-            [6, 7, 8]
-        );
+        assert_eq!(c.close(&mut t, Side::Client, Duration::ZERO).unwrap(), [6, 7, 8]);
         let got: Vec<_> = t.into_writer().0.iter().map(|f| tcp_of(f)).collect();
         let s0 = u32::MAX - 1;
         assert_eq!(
@@ -480,15 +468,10 @@ mod tests {
         let mut c = conv();
         c.handshake(&mut t).unwrap();
         assert_eq!(
-            c.send_split(&mut t, Side::Client, &[7; 10], &[3, 4])
-                .unwrap(),
+            c.send_split(&mut t, Side::Client, &[7; 10], &[3, 4]).unwrap(),
             [4, 5, 6]
         );
-        assert_eq!(
-            c.send_together(&mut t, Side::Client, &[b"ab", b"cd"])
-                .unwrap(),
-            7
-        );
+        assert_eq!(c.send_together(&mut t, Side::Client, &[b"ab", b"cd"]).unwrap(), 7);
         let first = c.prepare(Side::Client, tcp_flags::PSH, b"AAAA");
         let second = c.prepare(Side::Client, tcp_flags::PSH, b"BB");
         assert_eq!(c.emit(&mut t, &second).unwrap(), 8);
@@ -520,11 +503,8 @@ mod tests {
     fn rst_and_mid_stream_start() {
         let mut t = trace();
         let c = conv();
-        let mut c = TcpConversation::mid_stream(
-            *c.endpoint(Side::Client),
-            *c.endpoint(Side::Server),
-            Link::Raw,
-        );
+        let mut c =
+            TcpConversation::mid_stream(*c.endpoint(Side::Client), *c.endpoint(Side::Server), Link::Raw);
         c.send(&mut t, Side::Client, b"xyz").unwrap();
         c.send(&mut t, Side::Server, b"q").unwrap();
         c.rst(&mut t, Side::Server).unwrap();

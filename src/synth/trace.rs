@@ -112,10 +112,7 @@ impl<W: FrameWriter> Trace<W> {
             IpAddr::V4(a) => a.octets()[3],
             IpAddr::V6(a) => a.octets()[15],
         };
-        let id = self
-            .ip_ids
-            .entry(src)
-            .or_insert_with(|| u16::from(last) << 8 | 1);
+        let id = self.ip_ids.entry(src).or_insert_with(|| u16::from(last) << 8 | 1);
         let current = *id;
         *id = id.wrapping_add(1);
         current
@@ -141,23 +138,15 @@ mod tests {
 
     impl FrameWriter for Collect {
         fn write_frame(&mut self, r: &Record<'_>) -> Result<()> {
-            self.0.push((
-                r.ts,
-                r.interface,
-                r.data.to_vec(),
-                r.comment.map(String::from),
-            ));
+            self.0
+                .push((r.ts, r.interface, r.data.to_vec(), r.comment.map(String::from)));
             Ok(())
         }
     }
 
     #[test]
     fn frames_are_numbered_and_stamped() {
-        let mut t = Trace::new(
-            Collect::default(),
-            SCENARIO_START,
-            Duration::from_micros(250),
-        );
+        let mut t = Trace::new(Collect::default(), SCENARIO_START, Duration::from_micros(250));
         assert_eq!(t.emit(0, &[1]).unwrap(), 1);
         t.advance(Duration::from_millis(1_999));
         assert_eq!(t.emit_with_comment(1, &[2], "note").unwrap(), 2);

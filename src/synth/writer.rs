@@ -156,9 +156,7 @@ impl<W: Write> PcapWriter<W> {
 impl<W: Write> FrameWriter for PcapWriter<W> {
     fn write_frame(&mut self, record: &Record<'_>) -> Result<()> {
         if record.interface != 0 {
-            return Err(SynthError::Unsupported(
-                "classic pcap has a single interface (0)",
-            ));
+            return Err(SynthError::Unsupported("classic pcap has a single interface (0)"));
         }
         if record.comment.is_some() {
             return Err(SynthError::Unsupported(
@@ -396,16 +394,8 @@ fn finish_options(body: &mut Vec<u8>, options: Vec<u8>, order: ByteOrder) {
 }
 
 /// Writes a block: type, total length, body, total length again.
-fn write_block<W: Write>(
-    out: &mut W,
-    order: ByteOrder,
-    block_type: u32,
-    body: &[u8],
-) -> Result<()> {
-    let total = body
-        .len()
-        .checked_add(12)
-        .and_then(|n| u32::try_from(n).ok());
+fn write_block<W: Write>(out: &mut W, order: ByteOrder, block_type: u32, body: &[u8]) -> Result<()> {
+    let total = body.len().checked_add(12).and_then(|n| u32::try_from(n).ok());
     let total = total.ok_or(SynthError::TooLong {
         what: "pcapng block",
         len: body.len(),
@@ -449,8 +439,7 @@ mod tests {
     #[test]
     fn pcap_little_endian_microseconds() {
         let mut w = PcapWriter::new(Vec::new(), PcapHeader::default()).unwrap();
-        w.write_frame(&Record::new(TS, &[0xAA, 0xBB, 0xCC]))
-            .unwrap();
+        w.write_frame(&Record::new(TS, &[0xAA, 0xBB, 0xCC])).unwrap();
         let bytes = w.into_inner().unwrap();
         let expected: Vec<u8> = [
             // global header
@@ -496,16 +485,10 @@ mod tests {
         let mut w = PcapWriter::new(Vec::new(), PcapHeader::default()).unwrap();
         let mut rec = Record::new(TS, &[1]);
         rec.comment = Some("x");
-        assert!(matches!(
-            w.write_frame(&rec),
-            Err(SynthError::Unsupported(_))
-        ));
+        assert!(matches!(w.write_frame(&rec), Err(SynthError::Unsupported(_))));
         let mut rec = Record::new(TS, &[1]);
         rec.interface = 1;
-        assert!(matches!(
-            w.write_frame(&rec),
-            Err(SynthError::Unsupported(_))
-        ));
+        assert!(matches!(w.write_frame(&rec), Err(SynthError::Unsupported(_))));
         let rec = Record::new(Timestamp::new(-1, 0), &[1]);
         assert!(matches!(
             w.write_frame(&rec),
@@ -668,10 +651,7 @@ mod tests {
         let b = gzip_bytes(&data).unwrap();
         assert_eq!(a, b);
         // Header: magic, deflate, no flags, mtime 0, XFL 0, OS 255.
-        assert_eq!(
-            a.get(..10).unwrap(),
-            &[0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
-        );
+        assert_eq!(a.get(..10).unwrap(), &[0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]);
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(&a[..])
             .read_to_end(&mut out)
