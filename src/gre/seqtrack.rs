@@ -36,7 +36,8 @@
 //!   ([`AckLatency`]);
 //! * the [`Timeline`] has at most [`TIMELINE_BUCKETS`] buckets.
 //!
-//! A tracker holds about 8 KiB, allocated once in [`DirectionTracker::new`].
+//! A tracker holds about 8.5 KiB (5 KiB of fixed buffers, a 3 KiB
+//! timeline), allocated once in [`DirectionTracker::new`].
 
 use serde::{Serialize, Serializer};
 
@@ -244,10 +245,14 @@ impl Timeline {
                 0
             }
         };
-        let mut index = offset / self.bucket_secs;
+        // bucket_secs is a power of two: shift instead of dividing.
+        let mut index = offset >> self.bucket_secs.trailing_zeros();
         while index >= TIMELINE_BUCKETS as u64 {
-            self.coarsen();
-            index = offset / self.bucket_secs;
+            if !self.coarsen() {
+                index = TIMELINE_BUCKETS as u64 - 1;
+                break;
+            }
+            index = offset >> self.bucket_secs.trailing_zeros();
         }
         // index < TIMELINE_BUCKETS, so this fits in usize and in capacity.
         let index = index as usize;
@@ -261,7 +266,11 @@ impl Timeline {
         }
     }
 
-    fn coarsen(&mut self) {
+    /// Merges neighbouring buckets; false when buckets cannot get wider.
+    fn coarsen(&mut self) -> bool {
+        if self.bucket_secs >= 1 << 62 {
+            return false;
+        }
         let half = self.packets.len().div_ceil(2);
         for i in 0..half {
             let p = self.packets.get(2 * i).copied().unwrap_or(0);
@@ -275,7 +284,8 @@ impl Timeline {
         }
         self.packets.truncate(half);
         self.bytes.truncate(half);
-        self.bucket_secs = self.bucket_secs.saturating_mul(2);
+        self.bucket_secs *= 2;
+        true
     }
 }
 
@@ -585,14 +595,22 @@ impl Recent {
     }
 }
 
+/// Multiplies to 128 bits and folds the halves (the "mum" step of wyhash).
 #[inline]
-fn mix(h: u64, v: u64) -> u64 {
-    (h ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
+fn mum(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
 }
 
 /// Up to 8 bytes from `at`, zero-filled.
 #[inline]
 fn load(bytes: &[u8], at: usize) -> u64 {
+    if let Some(word) = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        return u64::from_le_bytes(word);
+    }
     let mut word = [0u8; 8];
     if let Some(src) = bytes.get(at..) {
         for (d, s) in word.iter_mut().zip(src) {
@@ -603,25 +621,25 @@ fn load(bytes: &[u8], at: usize) -> u64 {
 }
 
 /// A cheap digest of what identifies one transmission: the GRE fields, the
-/// IP Identification and samples of the payload (its first 16 and last 8
-/// bytes; MPPE's coherency count and ciphertext make these differ between
-/// packets). Ethernet padding does not enter: the payload is already cut to
-/// Payload Length.
+/// IP Identification and the first 16 payload bytes (PPP header, MPPE
+/// coherency count and the start of the ciphertext, which differ from
+/// packet to packet; they share a cache line with the header). Ethernet
+/// padding does not enter: the payload is already cut to Payload Length.
 fn fingerprint(pkt: &PptpGre<'_>, ip_ident: u32) -> u64 {
-    let seq = pkt.seq.map_or(0, |s| (u64::from(s) << 1) | 1);
-    let ack = pkt.ack.map_or(0, |a| (u64::from(a) << 1) | 1);
-    let lengths = (u64::from(pkt.payload_len) << 48)
-        | (u64::from(pkt.call_id) << 32)
-        | (pkt.payload.len() as u64 & 0xFFFF_FFFF);
+    let numbers = (u64::from(pkt.seq.unwrap_or(0)) << 32) | u64::from(pkt.ack.unwrap_or(0));
+    let fields =
+        (u64::from(pkt.payload_len) << 48) | (u64::from(pkt.call_id) << 32) | u64::from(ip_ident);
+    let presence = u64::from(pkt.seq.is_some()) | (u64::from(pkt.ack.is_some()) << 1);
     let p = pkt.payload;
-    let mut h = 0x243F_6A88_85A3_08D3;
-    h = mix(h, seq);
-    h = mix(h, ack);
-    h = mix(h, lengths);
-    h = mix(h, u64::from(ip_ident));
-    h = mix(h, load(p, 0));
-    h = mix(h, load(p, 8));
-    mix(h, load(p, p.len().saturating_sub(8)))
+    let head = mum(
+        numbers ^ 0xA076_1D64_78BD_642F,
+        fields ^ 0xE703_7ED1_A0B4_28DB,
+    );
+    let body = mum(
+        load(p, 0) ^ 0x8EBC_6AF0_9C88_C6E3,
+        load(p, 8) ^ 0x5899_65CC_7537_4CC3 ^ presence,
+    );
+    mum(head ^ 0x1D8E_4E27_C47D_124F, body ^ (p.len() as u64))
 }
 
 /// Ack latency samples: exact extremes, the first samples verbatim and a
@@ -1042,6 +1060,18 @@ impl DirectionTracker {
     /// Moves the top of the window from `old_max` to `e` (`e > old_max`).
     /// At most [`WINDOW_BITS`] bits are visited, 64 at a time.
     fn advance(&mut self, old_max: i64, e: i64) {
+        if e - old_max == 1 {
+            // The common case: `e` takes the slot of `e - WINDOW_BITS`,
+            // which leaves the window.
+            let leaving = e - WINDOW_SPAN;
+            if leaving >= self.first {
+                let seen = self.buffers.window.is_set(leaving);
+                self.loss.absorb(u64::from(seen), 1);
+            }
+            self.buffers.window.set(e);
+            self.max = Some(e);
+            return;
+        }
         if e - old_max >= WINDOW_SPAN {
             self.retire(old_max - WINDOW_SPAN + 1, old_max + 1);
             // Skipped numbers that never even entered the window.
