@@ -272,25 +272,6 @@ fn layout(bytes: &[u8]) -> Result<Layout, GreError> {
     }
     let word = read_u16(bytes, field::FLAGS_VERSION.start).unwrap_or(0);
     let with_ack = word & VERSION_MASK == u16::from(VERSION_ENHANCED) && word & FLAG_A != 0;
-    if word & (FLAG_C | FLAG_R) == 0 {
-        // Every header PPTP sends: offsets follow from three bits.
-        let key = word & FLAG_K != 0;
-        let seq = word & FLAG_S != 0;
-        let seq_at = field::FIXED_LEN + field::KEY_LEN * usize::from(key);
-        let ack_at = seq_at + field::SEQUENCE_LEN * usize::from(seq);
-        let header_len = ack_at + field::ACK_LEN * usize::from(with_ack);
-        if header_len <= available {
-            return Ok(Layout {
-                checksum: None,
-                key: key.then_some(field::FIXED_LEN),
-                seq: seq.then_some(seq_at),
-                ack: with_ack.then_some(ack_at),
-                routing: None,
-                header_len,
-            });
-        }
-        // Too short: the field-by-field walk below names what is missing.
-    }
     let mut at = field::FIXED_LEN;
     let mut take = |present: bool, len: usize, what: GreField| -> Result<Option<usize>, GreError> {
         if !present {
