@@ -620,7 +620,8 @@ pub enum OtherGreKind {
     /// Transparent Ethernet Bridging (0x6558) without a key.
     TransparentEthernetBridging,
     /// NVGRE: Transparent Ethernet Bridging with K set, the key holding the
-    /// virtual subnet ID (RFC 7637 §3.2).
+    /// virtual subnet ID (RFC 7637 §3.2). A keyed Linux `gretap` tunnel has
+    /// the same shape and is counted here too.
     Nvgre,
     /// ERSPAN type I (0x88BE without a sequence number).
     ErspanTypeI,
