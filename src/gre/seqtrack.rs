@@ -1,1 +1,1917 @@
-//! GRE sequence tracking (to be written).
+//! Per-direction sequence analysis of enhanced GRE (RFC 2637 §4.2–4.4):
+//! loss, duplicates, reordering, sequence restarts, capture artefacts, and
+//! what the reverse direction's acknowledgments say about this direction.
+//!
+//! One [`DirectionTracker`] follows one direction of one call, keyed by
+//! (source, destination, Key Call ID). Sequence numbers count packets, not
+//! bytes, modulo 2^32 (RFC 2637 §4.3); they are widened to `i64` with
+//! RFC 1982 serial arithmetic ([`unwrap`]) so every comparison is linear.
+//!
+//! # Acknowledgments
+//! The Ack field of direction D acknowledges the sequence numbers of the
+//! reverse direction R (RFC 2637 §4.2). Everything learnt from an ack is a
+//! fact about R's packets, so the ack is applied to R's tracker:
+//!
+//! ```text
+//! let seen = d.on_packet(&pkt, ts, frame, origin);
+//! if let Some(ack) = seen.ack {           // None for a capture duplicate
+//!     r.on_peer_ack(ack, ts);
+//! }
+//! ```
+//!
+//! Only one tracker is borrowed mutably at a time, which suits a flow
+//! table that learns the pairing of the two directions late (the Call IDs
+//! of the two directions differ; the control session links them).
+//!
+//! # Bounds
+//! Per packet the work is constant and nothing is allocated:
+//! * which numbers were seen is a bitmap over the last [`WINDOW_BITS`]
+//!   numbers below the highest one; a number that slides out of it unseen
+//!   is finally lost, one that arrives older than it is `late_unknown`;
+//! * send times for ack latency are kept for the last [`SEND_TIME_SLOTS`]
+//!   numbers;
+//! * capture duplicates are looked for among the last [`RECENT_PACKETS`]
+//!   packets of the direction;
+//! * the ack latency median comes from a fixed log-linear histogram
+//!   ([`AckLatency`]);
+//! * the [`Timeline`] has at most [`TIMELINE_BUCKETS`] buckets.
+//!
+//! A tracker holds about 8.5 KiB (5 KiB of fixed buffers, a 3 KiB
+//! timeline), allocated once in [`DirectionTracker::new`].
+
+use serde::{Serialize, Serializer};
+
+use super::wire::PptpGre;
+use crate::capture::Timestamp;
+
+/// A jump of more than this many sequence numbers, either way, is taken as
+/// the sender restarting its numbering (a new call reusing the Call ID, a
+/// reboot) rather than as loss or reordering (protocols.md §2.3).
+pub const SEQ_RESET_LIMIT: i64 = 1 << 20;
+
+/// Sequence numbers tracked below the highest one seen. A packet up to this
+/// far behind is still recognised as reordered or duplicate.
+pub const WINDOW_BITS: usize = 4096;
+const WINDOW_SPAN: i64 = WINDOW_BITS as i64;
+const WINDOW_WORDS: usize = WINDOW_BITS / 64;
+
+/// Data packets whose capture time is kept for ack latency. Acks normally
+/// trail by at most the receive window (RFC 2637 §4.4), far fewer than this.
+pub const SEND_TIME_SLOTS: usize = 128;
+
+/// Packets of the same direction searched for the original of a capture
+/// duplicate.
+pub const RECENT_PACKETS: usize = 16;
+
+/// Largest time between a packet and its capture duplicate when the IP
+/// Identification is known (non-zero) or the copies come from different
+/// interfaces: the two copies of a forwarded packet can be held apart by
+/// the outgoing queue.
+pub const CAPTURE_DUPLICATE_WINDOW_NS: i64 = 1_000_000_000;
+
+/// Largest time between a packet and its capture duplicate on the same
+/// interface when there is no IP Identification to compare (IPv6, or an
+/// IPv4 stack that sends ID 0 with DF set).
+pub const CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS: i64 = 10_000_000;
+
+/// Most buckets in a [`Timeline`].
+pub const TIMELINE_BUCKETS: usize = 256;
+
+/// Ack latency samples kept exactly; up to this many the median is exact.
+pub const EXACT_LATENCY_SAMPLES: usize = 32;
+
+/// Sub-buckets per power of two in the latency histogram: 2^4 = 16, so a
+/// bucket spans 1/16 of its lower bound and its midpoint is within 3.2 %
+/// of any sample in it.
+const LATENCY_SUB_BITS: u32 = 4;
+/// Latencies are histogrammed in microseconds below 2^32 µs (71 minutes);
+/// longer ones land in the last bucket.
+const LATENCY_RANGE_BITS: u32 = 32;
+const LATENCY_BUCKETS: usize =
+    ((LATENCY_RANGE_BITS - LATENCY_SUB_BITS + 1) as usize) << LATENCY_SUB_BITS;
+
+/// Signed distance from serial `from` to serial `to` (RFC 1982, SERIAL_BITS
+/// = 32): positive when `to` comes after `from`. At exactly 2^31, where
+/// RFC 1982 leaves the order undefined, the result is `i32::MIN`.
+#[inline]
+pub fn seq_dist(from: u32, to: u32) -> i32 {
+    to.wrapping_sub(from) as i32
+}
+
+/// `a` comes before `b` in RFC 1982 serial order. False both ways at the
+/// undefined distance 2^31, and false when `a == b`.
+#[inline]
+pub fn seq_lt(a: u32, b: u32) -> bool {
+    seq_dist(a, b) > 0
+}
+
+/// Widens serial `s` to the `i64` nearest to `reference` (an already
+/// widened number) whose low 32 bits are `s`.
+#[inline]
+pub fn unwrap(reference: i64, s: u32) -> i64 {
+    reference.saturating_add(i64::from(seq_dist(reference as u32, s)))
+}
+
+/// Where a packet was captured, for telling a capture duplicate from a
+/// protocol duplicate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PacketOrigin {
+    /// IPv4 Identification, or the IPv6 fragment identification; 0 when
+    /// there is none (then only the GRE bytes and timing are compared).
+    pub ip_ident: u32,
+    /// The interface the frame was captured on: the pcapng interface index,
+    /// or the interface index of a Linux cooked (SLL2) header when present.
+    pub iface: u32,
+}
+
+/// What one packet did to its direction's sequence state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum SeqEvent {
+    /// The first sequence number of the direction.
+    First,
+    /// The number after the highest seen.
+    InOrder,
+    /// Higher than the next expected: `skipped` numbers are missing so far.
+    Gap { skipped: u32 },
+    /// A number already seen (RFC 2637 §4.3: never retransmitted, so this
+    /// is an anomaly).
+    Duplicate,
+    /// A missing number arrived after `distance` higher ones: it fills its
+    /// gap, so it is not lost.
+    Reordered { distance: u32 },
+    /// Older than the window, or before the first number seen: whether it
+    /// fills a gap is unknown.
+    LateUnknown,
+    /// A jump beyond [`SEQ_RESET_LIMIT`]: the numbering restarts here.
+    Reset,
+    /// No sequence number, an acknowledgment and no payload.
+    AckOnly,
+    /// Neither a sequence number nor an ack-only packet (S = 0 carrying
+    /// payload, or S = 0 and A = 0).
+    Unsequenced,
+    /// The same packet captured a second time; ignored everywhere else.
+    CaptureDuplicate,
+}
+
+/// The result of [`DirectionTracker::on_packet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Observation {
+    pub event: SeqEvent,
+    /// The packet's Acknowledgment Number, to be given to the reverse
+    /// direction's [`DirectionTracker::on_peer_ack`]; `None` when the
+    /// packet has none or is a capture duplicate.
+    pub ack: Option<u32>,
+}
+
+/// Ack latency: time from the capture of a data packet to the capture of
+/// the first reverse ack that names it (RFC 2637 §4.4's SAMPLE: the packet
+/// with the highest acknowledged number). Cumulative acks name one packet
+/// each, so an ack that jumps from 3 to 7 gives one sample, for packet 7.
+///
+/// What it measures depends on the capture point (protocols.md §2.4): at
+/// the sender, a round trip plus the peer's ack delay; at the receiver,
+/// only its ack delay.
+///
+/// Precision: `min` and `max` are exact. `median` is the lower median
+/// (the sample of rank ⌈n/2⌉); it is exact up to
+/// [`EXACT_LATENCY_SAMPLES`] samples, beyond that it is the midpoint of a
+/// log-linear histogram bucket (16 per power of two, microsecond base),
+/// within 3.2 % of the true value and clamped to [min, max].
+#[derive(Serialize, Clone, Debug, Default, PartialEq)]
+pub struct AckLatency {
+    pub samples: u64,
+    /// Seconds.
+    pub min: Option<f64>,
+    /// Seconds.
+    pub median: Option<f64>,
+    /// Seconds.
+    pub max: Option<f64>,
+    /// True when `median` is computed from every sample exactly.
+    pub median_exact: bool,
+    /// Ack advances to a number seen in the capture whose send time is no
+    /// longer kept (more than [`SEND_TIME_SLOTS`] behind) or lies after the
+    /// ack's own time.
+    pub unmatched: u64,
+}
+
+/// Packets and payload bytes over time, for plots.
+///
+/// Bucket `i` covers `[start_secs + i·bucket_secs, start_secs +
+/// (i+1)·bucket_secs)` in capture time, `start_secs` being the whole second
+/// of the first packet. Buckets start at one second; when a packet falls
+/// beyond [`TIMELINE_BUCKETS`] buckets, neighbouring pairs are merged and
+/// `bucket_secs` doubles, as often as needed. Packets timestamped before
+/// the first one go into bucket 0 and are counted in `before_start`.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Timeline {
+    pub start_secs: Option<i64>,
+    pub bucket_secs: u64,
+    pub packets: Vec<u32>,
+    /// Sum of Payload Length (RFC 2637 §4.1) per bucket.
+    pub bytes: Vec<u64>,
+    pub before_start: u64,
+}
+
+impl Default for Timeline {
+    fn default() -> Self {
+        Timeline {
+            start_secs: None,
+            bucket_secs: 1,
+            packets: Vec::new(),
+            bytes: Vec::new(),
+            before_start: 0,
+        }
+    }
+}
+
+impl Timeline {
+    fn with_capacity() -> Self {
+        Timeline {
+            packets: Vec::with_capacity(TIMELINE_BUCKETS),
+            bytes: Vec::with_capacity(TIMELINE_BUCKETS),
+            ..Timeline::default()
+        }
+    }
+
+    /// Never grows the vectors past their initial capacity, so it never
+    /// allocates.
+    fn record(&mut self, secs: i64, bytes: u64) {
+        let start = *self.start_secs.get_or_insert(secs);
+        let offset = match secs.checked_sub(start) {
+            Some(o) if o >= 0 => o.unsigned_abs(),
+            _ => {
+                self.before_start += 1;
+                0
+            }
+        };
+        // bucket_secs is a power of two: shift instead of dividing.
+        let mut index = offset >> self.bucket_secs.trailing_zeros();
+        while index >= TIMELINE_BUCKETS as u64 {
+            if !self.coarsen() {
+                index = TIMELINE_BUCKETS as u64 - 1;
+                break;
+            }
+            index = offset >> self.bucket_secs.trailing_zeros();
+        }
+        // index < TIMELINE_BUCKETS, so this fits in usize and in capacity.
+        let index = index as usize;
+        while self.packets.len() <= index {
+            self.packets.push(0);
+            self.bytes.push(0);
+        }
+        if let (Some(p), Some(b)) = (self.packets.get_mut(index), self.bytes.get_mut(index)) {
+            *p = p.saturating_add(1);
+            *b = b.saturating_add(bytes);
+        }
+    }
+
+    /// Merges neighbouring buckets; false when buckets cannot get wider.
+    fn coarsen(&mut self) -> bool {
+        if self.bucket_secs >= 1 << 62 {
+            return false;
+        }
+        let half = self.packets.len().div_ceil(2);
+        for i in 0..half {
+            let p = self.packets.get(2 * i).copied().unwrap_or(0);
+            let p2 = self.packets.get(2 * i + 1).copied().unwrap_or(0);
+            let b = self.bytes.get(2 * i).copied().unwrap_or(0);
+            let b2 = self.bytes.get(2 * i + 1).copied().unwrap_or(0);
+            if let (Some(dp), Some(db)) = (self.packets.get_mut(i), self.bytes.get_mut(i)) {
+                *dp = p.saturating_add(p2);
+                *db = b.saturating_add(b2);
+            }
+        }
+        self.packets.truncate(half);
+        self.bytes.truncate(half);
+        self.bucket_secs *= 2;
+        true
+    }
+}
+
+/// What one direction of a PPTP call showed, as [`DirectionTracker::stats`]
+/// reports it. Capture duplicates are counted in `capture_duplicates` only.
+#[derive(serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct SeqStats {
+    /// Packets (data, ack-only and unsequenced).
+    pub packets: u64,
+    /// Packets with a Sequence Number (S = 1), duplicates included.
+    pub data_packets: u64,
+    /// Packets with S = 0, A = 1 and Payload Length 0 (RFC 2637 §4.2).
+    pub ack_only_packets: u64,
+    /// Packets with S = 0 that are not ack-only.
+    pub unsequenced_packets: u64,
+    /// Sum of Payload Length over data packets.
+    pub payload_bytes: u64,
+    /// The first Sequence Number seen (arrival order).
+    pub first_seq: Option<u32>,
+    /// The highest Sequence Number of the current numbering.
+    pub last_seq: Option<u32>,
+    /// Sequence numbers spanned, from the first to the highest of each
+    /// numbering (summed over restarts): the packets the sender numbered.
+    pub expected: u64,
+    /// Numbers between the first and the highest never seen. Loss after the
+    /// highest number seen cannot be known and is not counted.
+    pub lost: u64,
+    /// The longest run of consecutive lost numbers.
+    pub largest_gap: u64,
+    /// Numbers seen again (protocol duplicates: other IP Identification or
+    /// other bytes, or too far apart to be a capture artefact).
+    pub duplicates: u64,
+    /// Late arrivals that filled a gap.
+    pub reordered: u64,
+    /// The most higher numbers a reordered packet arrived after.
+    pub max_reorder_distance: u64,
+    /// Late arrivals older than the window or before the first number.
+    pub late_unknown: u64,
+    /// Jumps beyond [`SEQ_RESET_LIMIT`], taken as restarts.
+    pub sequence_resets: u64,
+    /// Second captures of a packet already seen (same IP Identification,
+    /// same GRE bytes, close in time).
+    pub capture_duplicates: u64,
+    /// The highest Acknowledgment Number this direction sent.
+    pub max_ack: Option<u32>,
+    /// Acks of this direction's numbers received from the reverse direction
+    /// (one per reverse packet with A = 1).
+    pub acks_received: u64,
+    /// Of those, acks that arrived before this direction's first data
+    /// packet (nothing to compare them with).
+    pub acks_before_data: u64,
+    /// This direction's sequence numbers the reverse direction acknowledged
+    /// cumulatively (RFC 2637 §4.2), counted from the first number seen.
+    pub acked_packets: u64,
+    /// Ack advances to a number never seen in the capture: above the
+    /// highest seen, or a gap inside the window. The peer received what the
+    /// capture missed, so the loss (if any) is at the capture point, not on
+    /// the path.
+    pub acks_beyond_seen: u64,
+    /// Acks lower than an earlier ack (reordering on the reverse path).
+    pub ack_regressions: u64,
+    /// Acks more than [`SEQ_RESET_LIMIT`] away from the highest number
+    /// seen: they belong to another numbering and are ignored.
+    pub acks_out_of_range: u64,
+    pub ack_latency: AckLatency,
+    /// The receive window the peer announced at call set-up (RFC 2637
+    /// §2.7/§2.8 Packet Recv. Window Size).
+    pub peer_window: Option<u16>,
+    /// The most packets sent and not yet acknowledged, measured at each new
+    /// data packet once the reverse direction has acknowledged anything.
+    pub max_in_flight: Option<u64>,
+    /// Data packets sent with more packets unacknowledged than the peer's
+    /// window (RFC 2637 §4.4: the sender must stop at the window).
+    pub window_exceeded: u64,
+    /// Capture time of the first packet; JSON: seconds since the epoch.
+    #[serde(serialize_with = "serialize_time")]
+    pub first_time: Option<Timestamp>,
+    /// Capture time of the last packet (file order).
+    #[serde(serialize_with = "serialize_time")]
+    pub last_time: Option<Timestamp>,
+    pub first_frame: Option<u64>,
+    pub last_frame: Option<u64>,
+    pub timeline: Timeline,
+}
+
+impl SeqStats {
+    /// `lost / expected`, or 0 when nothing was expected.
+    pub fn loss_ratio(&self) -> f64 {
+        if self.expected == 0 {
+            0.0
+        } else {
+            self.lost as f64 / self.expected as f64
+        }
+    }
+}
+
+fn serialize_time<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_some(&t.as_secs_f64()),
+        None => s.serialize_none(),
+    }
+}
+
+fn nanos(ts: Timestamp) -> i64 {
+    ts.secs
+        .saturating_mul(1_000_000_000)
+        .saturating_add(i64::from(ts.nanos))
+}
+
+#[inline]
+fn low_mask(n: u32) -> u64 {
+    if n >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << n) - 1
+    }
+}
+
+/// Numbers finally lost so far, and the run of consecutive lost numbers
+/// that ends at the last number retired.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LossRun {
+    lost: u64,
+    run: u64,
+    longest: u64,
+}
+
+impl LossRun {
+    /// Takes `n` consecutive numbers (1 ≤ n ≤ 64) in increasing order; bit
+    /// k of `seen` tells whether the k-th was seen.
+    fn absorb(&mut self, seen: u64, n: u32) {
+        let mask = low_mask(n);
+        let seen = seen & mask;
+        let unseen = !seen & mask;
+        let count = unseen.count_ones();
+        if count == 0 {
+            self.run = 0;
+            return;
+        }
+        self.lost += u64::from(count);
+        if count == n {
+            self.run += u64::from(n);
+            self.longest = self.longest.max(self.run);
+            return;
+        }
+        // Mixed chunk: close the run coming in, look inside, and leave the
+        // run that reaches the chunk's top open.
+        self.run += u64::from(seen.trailing_zeros());
+        self.longest = self.longest.max(self.run);
+        self.longest = self.longest.max(u64::from(longest_ones(unseen)));
+        self.run = u64::from((seen << (64 - n)).leading_zeros());
+    }
+
+    fn absorb_unseen(&mut self, count: u64) {
+        if count == 0 {
+            return;
+        }
+        self.lost += count;
+        self.run += count;
+        self.longest = self.longest.max(self.run);
+    }
+}
+
+/// Length of the longest run of 1 bits (at most 64 passes).
+fn longest_ones(mut x: u64) -> u32 {
+    let mut n = 0;
+    while x != 0 {
+        x &= x << 1;
+        n += 1;
+    }
+    n
+}
+
+/// Which of the last [`WINDOW_BITS`] numbers were seen; number `e` lives at
+/// bit `e mod WINDOW_BITS`.
+#[derive(Clone)]
+struct SeenWindow {
+    words: [u64; WINDOW_WORDS],
+}
+
+#[inline]
+fn position(e: i64) -> (usize, u32) {
+    let i = e.rem_euclid(WINDOW_SPAN) as usize;
+    (i / 64, (i % 64) as u32)
+}
+
+impl SeenWindow {
+    fn is_set(&self, e: i64) -> bool {
+        let (w, b) = position(e);
+        self.words.get(w).is_some_and(|x| (x >> b) & 1 == 1)
+    }
+
+    fn set(&mut self, e: i64) {
+        let (w, b) = position(e);
+        if let Some(x) = self.words.get_mut(w) {
+            *x |= 1 << b;
+        }
+    }
+
+    fn clear_all(&mut self) {
+        self.words = [0; WINDOW_WORDS];
+    }
+
+    /// Calls `f(bits, n)` over `[from, to)` in increasing order, `n ≤ 64`
+    /// numbers at a time, bit k of `bits` standing for the k-th number. At
+    /// most the last [`WINDOW_BITS`] numbers of the range are visited.
+    fn for_each_chunk(&self, from: i64, to: i64, mut f: impl FnMut(u64, u32)) {
+        let mut at = from.max(to.saturating_sub(WINDOW_SPAN));
+        while at < to {
+            let (w, b) = position(at);
+            let n = (64 - b).min(u32::try_from(to - at).unwrap_or(64));
+            let word = self.words.get(w).copied().unwrap_or(0);
+            f((word >> b) & low_mask(n), n);
+            at += i64::from(n);
+        }
+    }
+
+    fn clear_range(&mut self, from: i64, to: i64) {
+        let mut at = from.max(to.saturating_sub(WINDOW_SPAN));
+        while at < to {
+            let (w, b) = position(at);
+            let n = (64 - b).min(u32::try_from(to - at).unwrap_or(64));
+            if let Some(x) = self.words.get_mut(w) {
+                *x &= !(low_mask(n) << b);
+            }
+            at += i64::from(n);
+        }
+    }
+}
+
+/// Capture times of the last [`SEND_TIME_SLOTS`] data packets, by number.
+#[derive(Clone)]
+struct SendTimes {
+    numbers: [i64; SEND_TIME_SLOTS],
+    at_ns: [i64; SEND_TIME_SLOTS],
+}
+
+const NO_NUMBER: i64 = i64::MIN;
+
+impl SendTimes {
+    fn slot(e: i64) -> usize {
+        e.rem_euclid(SEND_TIME_SLOTS as i64) as usize
+    }
+
+    fn record(&mut self, e: i64, at: i64) {
+        let i = Self::slot(e);
+        if let (Some(n), Some(t)) = (self.numbers.get_mut(i), self.at_ns.get_mut(i)) {
+            *n = e;
+            *t = at;
+        }
+    }
+
+    fn lookup(&self, e: i64) -> Option<i64> {
+        let i = Self::slot(e);
+        match (self.numbers.get(i), self.at_ns.get(i)) {
+            (Some(&n), Some(&t)) if n == e => Some(t),
+            _ => None,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.numbers = [NO_NUMBER; SEND_TIME_SLOTS];
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct RecentPacket {
+    fingerprint: u64,
+    at_ns: i64,
+    iface: u32,
+    used: bool,
+}
+
+/// The last [`RECENT_PACKETS`] packets of the direction, oldest overwritten.
+#[derive(Clone)]
+struct Recent {
+    slots: [RecentPacket; RECENT_PACKETS],
+    next: usize,
+}
+
+impl Recent {
+    fn push(&mut self, fingerprint: u64, at_ns: i64, origin: PacketOrigin) {
+        if let Some(slot) = self.slots.get_mut(self.next) {
+            *slot = RecentPacket {
+                fingerprint,
+                at_ns,
+                iface: origin.iface,
+                used: true,
+            };
+        }
+        self.next = (self.next + 1) % RECENT_PACKETS;
+    }
+
+    /// The fingerprint already covers the IP Identification; without one,
+    /// only a very close copy on the same interface counts.
+    fn holds_original(&self, fingerprint: u64, at_ns: i64, origin: PacketOrigin) -> bool {
+        self.slots.iter().any(|r| {
+            let limit = if origin.ip_ident != 0 || origin.iface != r.iface {
+                CAPTURE_DUPLICATE_WINDOW_NS
+            } else {
+                CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS
+            };
+            r.used
+                && r.fingerprint == fingerprint
+                && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
+        })
+    }
+}
+
+/// Multiplies to 128 bits and folds the halves (the "mum" step of wyhash).
+#[inline]
+fn mum(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// Up to 8 bytes from `at`, zero-filled.
+#[inline]
+fn load(bytes: &[u8], at: usize) -> u64 {
+    if let Some(word) = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        return u64::from_le_bytes(word);
+    }
+    let mut word = [0u8; 8];
+    if let Some(src) = bytes.get(at..) {
+        for (d, s) in word.iter_mut().zip(src) {
+            *d = *s;
+        }
+    }
+    u64::from_le_bytes(word)
+}
+
+/// A cheap digest of what identifies one transmission: the GRE fields, the
+/// IP Identification and the first 16 payload bytes (PPP header, MPPE
+/// coherency count and the start of the ciphertext, which differ from
+/// packet to packet; they share a cache line with the header). Ethernet
+/// padding does not enter: the payload is already cut to Payload Length.
+fn fingerprint(pkt: &PptpGre<'_>, ip_ident: u32) -> u64 {
+    let numbers = (u64::from(pkt.seq.unwrap_or(0)) << 32) | u64::from(pkt.ack.unwrap_or(0));
+    let fields =
+        (u64::from(pkt.payload_len) << 48) | (u64::from(pkt.call_id) << 32) | u64::from(ip_ident);
+    let presence = u64::from(pkt.seq.is_some()) | (u64::from(pkt.ack.is_some()) << 1);
+    let p = pkt.payload;
+    let head = mum(
+        numbers ^ 0xA076_1D64_78BD_642F,
+        fields ^ 0xE703_7ED1_A0B4_28DB,
+    );
+    let body = mum(
+        load(p, 0) ^ 0x8EBC_6AF0_9C88_C6E3,
+        load(p, 8) ^ 0x5899_65CC_7537_4CC3 ^ presence,
+    );
+    mum(head ^ 0x1D8E_4E27_C47D_124F, body ^ (p.len() as u64))
+}
+
+/// Ack latency samples: exact extremes, the first samples verbatim and a
+/// log-linear histogram.
+#[derive(Clone)]
+struct LatencyRecorder {
+    count: u64,
+    min_ns: i64,
+    max_ns: i64,
+    unmatched: u64,
+    exact: [i64; EXACT_LATENCY_SAMPLES],
+    buckets: [u32; LATENCY_BUCKETS],
+}
+
+fn latency_bucket(ns: i64) -> usize {
+    let us = (ns.max(0) / 1000)
+        .unsigned_abs()
+        .min((1 << LATENCY_RANGE_BITS) - 1);
+    let sub = 1u64 << LATENCY_SUB_BITS;
+    if us < sub {
+        return us as usize;
+    }
+    let msb = 63 - us.leading_zeros();
+    let mantissa = us >> (msb - LATENCY_SUB_BITS);
+    ((msb - LATENCY_SUB_BITS + 1) as usize) * (sub as usize) + (mantissa - sub) as usize
+}
+
+/// Lower bound and width of bucket `i`, in microseconds.
+fn latency_bucket_bounds(i: usize) -> (u64, u64) {
+    let sub = 1usize << LATENCY_SUB_BITS;
+    if i < sub {
+        return (i as u64, 1);
+    }
+    let octave = (i / sub) as u32;
+    let mantissa = (i % sub + sub) as u64;
+    (mantissa << (octave - 1), 1 << (octave - 1))
+}
+
+impl LatencyRecorder {
+    fn record(&mut self, ns: i64) {
+        if let Some(slot) = usize::try_from(self.count)
+            .ok()
+            .and_then(|i| self.exact.get_mut(i))
+        {
+            *slot = ns;
+        }
+        if self.count == 0 {
+            self.min_ns = ns;
+            self.max_ns = ns;
+        } else {
+            self.min_ns = self.min_ns.min(ns);
+            self.max_ns = self.max_ns.max(ns);
+        }
+        self.count += 1;
+        if let Some(c) = self.buckets.get_mut(latency_bucket(ns)) {
+            *c = c.saturating_add(1);
+        }
+    }
+
+    fn summary(&self) -> AckLatency {
+        let secs = |ns: i64| ns as f64 / 1e9;
+        if self.count == 0 {
+            return AckLatency {
+                unmatched: self.unmatched,
+                ..AckLatency::default()
+            };
+        }
+        let rank = self.count.div_ceil(2);
+        let exact = self.count <= EXACT_LATENCY_SAMPLES as u64;
+        let median = if exact {
+            let mut sorted = self.exact;
+            let n = usize::try_from(self.count).unwrap_or(EXACT_LATENCY_SAMPLES);
+            let sorted = sorted.get_mut(..n).unwrap_or(&mut []);
+            sorted.sort_unstable();
+            let pick = usize::try_from(rank - 1).unwrap_or(0);
+            sorted.get(pick).map_or(0.0, |&ns| secs(ns))
+        } else {
+            let mut seen = 0u64;
+            let mut mid_us = 0.0;
+            for (i, &c) in self.buckets.iter().enumerate() {
+                seen += u64::from(c);
+                if seen >= rank {
+                    let (lower, width) = latency_bucket_bounds(i);
+                    mid_us = lower as f64 + width as f64 / 2.0;
+                    break;
+                }
+            }
+            (mid_us / 1e6).clamp(secs(self.min_ns), secs(self.max_ns))
+        };
+        AckLatency {
+            samples: self.count,
+            min: Some(secs(self.min_ns)),
+            median: Some(median),
+            max: Some(secs(self.max_ns)),
+            median_exact: exact,
+            unmatched: self.unmatched,
+        }
+    }
+}
+
+/// The fixed-size state, boxed so a tracker moves cheaply in a flow table.
+#[derive(Clone)]
+struct Buffers {
+    window: SeenWindow,
+    send_times: SendTimes,
+    recent: Recent,
+    latency: LatencyRecorder,
+}
+
+/// Sequence analysis of one direction of one PPTP call (RFC 2637 §4):
+/// the packets from one host to the other carrying one Key Call ID.
+#[derive(Clone)]
+pub struct DirectionTracker {
+    /// Counters kept as they will be reported; [`DirectionTracker::stats`]
+    /// adds what is derived.
+    counts: SeqStats,
+    /// Widened numbers of the current numbering: the first and the highest.
+    first: i64,
+    max: Option<i64>,
+    loss: LossRun,
+    /// `expected` of the numberings closed by a restart.
+    expected_closed: u64,
+    /// The highest number the reverse direction acknowledged, widened in
+    /// this direction's numbering.
+    acked: Option<i64>,
+    /// The highest Ack this direction sent, widened.
+    max_ack_sent: Option<i64>,
+    buffers: Box<Buffers>,
+}
+
+impl Default for DirectionTracker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DirectionTracker {
+    /// An empty tracker. The only allocation a tracker ever makes.
+    pub fn new() -> Self {
+        DirectionTracker {
+            counts: SeqStats {
+                timeline: Timeline::with_capacity(),
+                ..SeqStats::default()
+            },
+            first: 0,
+            max: None,
+            loss: LossRun::default(),
+            expected_closed: 0,
+            acked: None,
+            max_ack_sent: None,
+            buffers: Box::new(Buffers {
+                window: SeenWindow {
+                    words: [0; WINDOW_WORDS],
+                },
+                send_times: SendTimes {
+                    numbers: [NO_NUMBER; SEND_TIME_SLOTS],
+                    at_ns: [0; SEND_TIME_SLOTS],
+                },
+                recent: Recent {
+                    slots: [RecentPacket::default(); RECENT_PACKETS],
+                    next: 0,
+                },
+                latency: LatencyRecorder {
+                    count: 0,
+                    min_ns: 0,
+                    max_ns: 0,
+                    unmatched: 0,
+                    exact: [0; EXACT_LATENCY_SAMPLES],
+                    buckets: [0; LATENCY_BUCKETS],
+                },
+            }),
+        }
+    }
+
+    /// The receive window the receiver of this direction announced at call
+    /// set-up: for client→server data the PAC's (Outgoing-Call-Reply or
+    /// Incoming-Call-Connected), for server→client data the PNS's
+    /// (Outgoing-Call-Request or Incoming-Call-Reply), RFC 2637 §2.7–2.11.
+    /// 0 means no window is checked.
+    pub fn set_peer_window(&mut self, window: u16) {
+        self.counts.peer_window = Some(window);
+    }
+
+    /// Takes one packet of this direction, in capture order.
+    ///
+    /// A packet whose fingerprint (GRE fields, payload samples, IP
+    /// Identification) matches one of the last [`RECENT_PACKETS`] packets
+    /// within [`CAPTURE_DUPLICATE_WINDOW_NS`] (or, with no IP
+    /// Identification on the same interface,
+    /// [`CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS`]) is a capture duplicate:
+    /// counted in `capture_duplicates` and nowhere else. For a data packet
+    /// that match is only looked for when its number was already seen.
+    pub fn on_packet(
+        &mut self,
+        pkt: &PptpGre<'_>,
+        ts: Timestamp,
+        frame: u64,
+        origin: PacketOrigin,
+    ) -> Observation {
+        let now = nanos(ts);
+        let print = fingerprint(pkt, origin.ip_ident);
+        let may_be_copy = match pkt.seq {
+            Some(s) => self.already_seen(s),
+            None => true,
+        };
+        if may_be_copy && self.buffers.recent.holds_original(print, now, origin) {
+            self.counts.capture_duplicates += 1;
+            return Observation {
+                event: SeqEvent::CaptureDuplicate,
+                ack: None,
+            };
+        }
+        self.buffers.recent.push(print, now, origin);
+
+        let c = &mut self.counts;
+        c.packets += 1;
+        if c.first_time.is_none() {
+            c.first_time = Some(ts);
+            c.first_frame = Some(frame);
+        }
+        c.last_time = Some(ts);
+        c.last_frame = Some(frame);
+        c.timeline.record(ts.secs, u64::from(pkt.payload_len));
+        if let Some(a) = pkt.ack {
+            self.note_ack_sent(a);
+        }
+        let event = match pkt.seq {
+            Some(s) => {
+                self.counts.data_packets += 1;
+                self.counts.payload_bytes += u64::from(pkt.payload_len);
+                self.on_seq(s, now)
+            }
+            None if pkt.is_ack_only() => {
+                self.counts.ack_only_packets += 1;
+                SeqEvent::AckOnly
+            }
+            None => {
+                self.counts.unsequenced_packets += 1;
+                SeqEvent::Unsequenced
+            }
+        };
+        Observation {
+            event,
+            ack: pkt.ack,
+        }
+    }
+
+    /// Takes an Acknowledgment Number the reverse direction sent (RFC 2637
+    /// §4.2: the highest of *this* direction's numbers the peer received),
+    /// captured at `ts`. Call it for every non-duplicate reverse packet
+    /// with A = 1 ([`Observation::ack`]).
+    pub fn on_peer_ack(&mut self, ack: u32, ts: Timestamp) {
+        self.counts.acks_received += 1;
+        let Some(max) = self.max else {
+            self.counts.acks_before_data += 1;
+            return;
+        };
+        let e = unwrap(max, ack);
+        if (e - max).abs() > SEQ_RESET_LIMIT {
+            self.counts.acks_out_of_range += 1;
+            return;
+        }
+        match self.acked {
+            Some(prev) if e == prev => return, // piggy-backed repeats are normal
+            Some(prev) if e < prev => {
+                self.counts.ack_regressions += 1;
+                return;
+            }
+            _ => {}
+        }
+        let from = self
+            .acked
+            .map_or(self.first, |prev| prev + 1)
+            .max(self.first);
+        let to = e.min(max);
+        if to >= from {
+            self.counts.acked_packets += (to - from + 1).unsigned_abs();
+        }
+        self.acked = Some(e);
+        if e < self.first {
+            return;
+        }
+        let in_window = max - e < WINDOW_SPAN;
+        if e > max || (in_window && !self.buffers.window.is_set(e)) {
+            self.counts.acks_beyond_seen += 1;
+            return;
+        }
+        let latency = &mut self.buffers.latency;
+        match self.buffers.send_times.lookup(e) {
+            Some(sent) if nanos(ts) >= sent => latency.record(nanos(ts) - sent),
+            _ => latency.unmatched += 1,
+        }
+    }
+
+    /// The statistics so far, with the numbers still inside the window
+    /// settled: those never seen count as lost. Does not change the
+    /// tracker, so it can be called at any time.
+    pub fn stats(&self) -> SeqStats {
+        let mut s = self.counts.clone();
+        let mut loss = self.loss;
+        let mut expected = self.expected_closed;
+        if let Some(max) = self.max {
+            let from = self.first.max(max - WINDOW_SPAN + 1);
+            self.buffers
+                .window
+                .for_each_chunk(from, max + 1, |bits, n| loss.absorb(bits, n));
+            expected += (max - self.first + 1).unsigned_abs();
+            s.last_seq = Some(max as u32);
+        }
+        s.expected = expected;
+        s.lost = loss.lost;
+        s.largest_gap = loss.longest;
+        s.max_ack = self.max_ack_sent.map(|e| e as u32);
+        s.ack_latency = self.buffers.latency.summary();
+        s
+    }
+
+    fn note_ack_sent(&mut self, ack: u32) {
+        self.max_ack_sent = Some(match self.max_ack_sent {
+            None => i64::from(ack),
+            Some(prev) => prev.max(unwrap(prev, ack)),
+        });
+    }
+
+    /// Whether `s` may be a second capture of a packet: its number was seen
+    /// already, or is too old to tell.
+    fn already_seen(&self, s: u32) -> bool {
+        let Some(max) = self.max else {
+            return false;
+        };
+        let d = unwrap(max, s) - max;
+        if !(-SEQ_RESET_LIMIT..=0).contains(&d) {
+            return false;
+        }
+        -d >= WINDOW_SPAN || self.buffers.window.is_set(max + d)
+    }
+
+    fn on_seq(&mut self, s: u32, now: i64) -> SeqEvent {
+        let Some(max) = self.max else {
+            self.counts.first_seq = Some(s);
+            self.start_numbering(s, now);
+            return SeqEvent::First;
+        };
+        let e = unwrap(max, s);
+        let d = e - max;
+        if d.abs() > SEQ_RESET_LIMIT {
+            self.close_numbering(max);
+            self.counts.sequence_resets += 1;
+            self.start_numbering(s, now);
+            return SeqEvent::Reset;
+        }
+        if d > 0 {
+            self.note_in_flight(e);
+            self.advance(max, e);
+            self.buffers.send_times.record(e, now);
+            return match u32::try_from(d - 1) {
+                Ok(0) => SeqEvent::InOrder,
+                Ok(skipped) => SeqEvent::Gap { skipped },
+                Err(_) => SeqEvent::Gap { skipped: u32::MAX },
+            };
+        }
+        let behind = -d;
+        if d == 0 || (behind < WINDOW_SPAN && self.buffers.window.is_set(e)) {
+            self.counts.duplicates += 1;
+            return SeqEvent::Duplicate;
+        }
+        if behind >= WINDOW_SPAN {
+            self.counts.late_unknown += 1;
+            return SeqEvent::LateUnknown;
+        }
+        self.buffers.window.set(e);
+        if e < self.first {
+            self.counts.late_unknown += 1;
+            return SeqEvent::LateUnknown;
+        }
+        self.counts.reordered += 1;
+        self.counts.max_reorder_distance =
+            self.counts.max_reorder_distance.max(behind.unsigned_abs());
+        if behind < SEND_TIME_SLOTS as i64 {
+            self.buffers.send_times.record(e, now);
+        }
+        SeqEvent::Reordered {
+            distance: u32::try_from(behind).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn start_numbering(&mut self, s: u32, now: i64) {
+        let e = i64::from(s);
+        self.first = e;
+        self.max = Some(e);
+        self.acked = None;
+        self.loss.run = 0;
+        self.buffers.window.clear_all();
+        self.buffers.window.set(e);
+        self.buffers.send_times.clear();
+        self.buffers.send_times.record(e, now);
+    }
+
+    /// Settles the window of a numbering that a restart ends.
+    fn close_numbering(&mut self, max: i64) {
+        self.retire(max - WINDOW_SPAN + 1, max + 1);
+        self.loss.run = 0;
+        self.expected_closed += (max - self.first + 1).unsigned_abs();
+    }
+
+    /// Numbers `[from, to)` leave the window: the unseen ones at or after
+    /// `first` are finally lost.
+    fn retire(&mut self, from: i64, to: i64) {
+        let from = from.max(self.first);
+        if from < to {
+            let loss = &mut self.loss;
+            self.buffers
+                .window
+                .for_each_chunk(from, to, |bits, n| loss.absorb(bits, n));
+        }
+    }
+
+    /// Moves the top of the window from `old_max` to `e` (`e > old_max`).
+    /// At most [`WINDOW_BITS`] bits are visited, 64 at a time.
+    fn advance(&mut self, old_max: i64, e: i64) {
+        if e - old_max == 1 {
+            // The common case: `e` takes the slot of `e - WINDOW_BITS`,
+            // which leaves the window.
+            let leaving = e - WINDOW_SPAN;
+            if leaving >= self.first {
+                let seen = self.buffers.window.is_set(leaving);
+                self.loss.absorb(u64::from(seen), 1);
+            }
+            self.buffers.window.set(e);
+            self.max = Some(e);
+            return;
+        }
+        if e - old_max >= WINDOW_SPAN {
+            self.retire(old_max - WINDOW_SPAN + 1, old_max + 1);
+            // Skipped numbers that never even entered the window.
+            self.loss
+                .absorb_unseen((e - WINDOW_SPAN - old_max).unsigned_abs());
+            self.buffers.window.clear_all();
+        } else {
+            self.retire(old_max - WINDOW_SPAN + 1, e - WINDOW_SPAN + 1);
+            self.buffers.window.clear_range(old_max + 1, e + 1);
+        }
+        self.buffers.window.set(e);
+        self.max = Some(e);
+    }
+
+    /// Packets outstanding once `e` is sent: RFC 2637 §4.4's sender stops
+    /// when this reaches the peer's window. Measured only after an ack came
+    /// back, since before that the acknowledged point is unknown.
+    fn note_in_flight(&mut self, e: i64) {
+        let Some(acked) = self.acked else {
+            return;
+        };
+        let in_flight = (e - acked).max(0).unsigned_abs();
+        let c = &mut self.counts;
+        c.max_in_flight = Some(c.max_in_flight.map_or(in_flight, |m| m.max(in_flight)));
+        if let Some(window) = c.peer_window.filter(|&w| w > 0) {
+            if in_flight > u64::from(window) {
+                c.window_exceeded += 1;
+            }
+        }
+    }
+}
+
+impl core::fmt::Debug for DirectionTracker {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DirectionTracker")
+            .field("first", &self.first)
+            .field("max", &self.max)
+            .field("acked", &self.acked)
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gre::wire::{classify, Gre, GreAnomalies};
+
+    const BODY: [u8; 100] = {
+        let mut b = [0u8; 100];
+        let mut i = 0;
+        while i < 100 {
+            b[i] = (i as u8).wrapping_mul(37);
+            i += 1;
+        }
+        b
+    };
+
+    fn data(seq: u32, ack: Option<u32>) -> PptpGre<'static> {
+        PptpGre {
+            payload_len: 100,
+            call_id: 7,
+            seq: Some(seq),
+            ack,
+            payload: &BODY,
+            anomalies: GreAnomalies::empty(),
+        }
+    }
+
+    fn ack_only(ack: u32) -> PptpGre<'static> {
+        PptpGre {
+            payload_len: 0,
+            call_id: 9,
+            seq: None,
+            ack: Some(ack),
+            payload: &[],
+            anomalies: GreAnomalies::empty(),
+        }
+    }
+
+    /// Capture time `us` microseconds after second 1000.
+    fn at(us: i64) -> Timestamp {
+        Timestamp::new(
+            1000 + us.div_euclid(1_000_000),
+            (us.rem_euclid(1_000_000) * 1000) as u32,
+        )
+    }
+
+    fn origin(ident: u32) -> PacketOrigin {
+        PacketOrigin {
+            ip_ident: ident,
+            iface: 0,
+        }
+    }
+
+    /// Feeds data packets one millisecond apart, each with its own IP
+    /// Identification, frames numbered from 1.
+    fn feed(t: &mut DirectionTracker, seqs: &[u32]) -> Vec<SeqEvent> {
+        seqs.iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let i = i as u64;
+                t.on_packet(
+                    &data(s, None),
+                    at(i as i64 * 1000),
+                    i + 1,
+                    origin(i as u32 + 1),
+                )
+                .event
+            })
+            .collect()
+    }
+
+    fn timeline(packets: Vec<u32>, bytes: Vec<u64>) -> Timeline {
+        Timeline {
+            start_secs: Some(1000),
+            bucket_secs: 1,
+            packets,
+            bytes,
+            before_start: 0,
+        }
+    }
+
+    #[test]
+    fn serial_arithmetic_wraps() {
+        assert_eq!(seq_dist(0xFFFF_FFF0, 0x10), 0x20);
+        assert_eq!(seq_dist(0x10, 0xFFFF_FFF0), -0x20);
+        assert_eq!(seq_dist(0, 0x8000_0000), i32::MIN);
+        assert!(seq_lt(0xFFFF_FFFF, 0));
+        assert!(!seq_lt(0, 0xFFFF_FFFF));
+        assert!(seq_lt(5, 6));
+        assert!(!seq_lt(6, 6));
+        // Undefined distance: neither is before the other.
+        assert!(!seq_lt(0, 0x8000_0000));
+        assert!(!seq_lt(0x8000_0000, 0));
+        assert_eq!(unwrap(0xFFFF_FFFF, 0), 0x1_0000_0000);
+        assert_eq!(unwrap(0x1_0000_0005, 0xFFFF_FFFE), 0xFFFF_FFFE);
+        assert_eq!(unwrap(0x2_0000_0001, 1), 0x2_0000_0001);
+        assert_eq!(unwrap(5, 0xFFFF_FFFF), -1);
+        assert_eq!(unwrap(0x1_7FFF_FFFF, 0), 0x1_0000_0000);
+    }
+
+    #[test]
+    fn in_order_stream() {
+        let mut t = DirectionTracker::new();
+        let seqs: Vec<u32> = (0..100).collect();
+        let events = feed(&mut t, &seqs);
+        assert_eq!(events[0], SeqEvent::First);
+        assert!(events[1..].iter().all(|e| *e == SeqEvent::InOrder));
+        assert_eq!(
+            t.stats(),
+            SeqStats {
+                packets: 100,
+                data_packets: 100,
+                payload_bytes: 10_000,
+                first_seq: Some(0),
+                last_seq: Some(99),
+                expected: 100,
+                first_time: Some(at(0)),
+                last_time: Some(at(99_000)),
+                first_frame: Some(1),
+                last_frame: Some(100),
+                timeline: timeline(vec![100], vec![10_000]),
+                ..SeqStats::default()
+            }
+        );
+    }
+
+    #[test]
+    fn drops_are_lost_exactly() {
+        let mut t = DirectionTracker::new();
+        let seqs: Vec<u32> = (0..20).filter(|s| ![3, 7, 8, 15].contains(s)).collect();
+        let events = feed(&mut t, &seqs);
+        assert_eq!(events[3], SeqEvent::Gap { skipped: 1 });
+        assert_eq!(events[6], SeqEvent::Gap { skipped: 2 });
+        assert_eq!(events[12], SeqEvent::Gap { skipped: 1 });
+        let s = t.stats();
+        assert_eq!(s.data_packets, 16);
+        assert_eq!(s.expected, 20);
+        assert_eq!(s.lost, 4);
+        assert_eq!(s.largest_gap, 2);
+        assert_eq!((s.duplicates, s.reordered, s.late_unknown), (0, 0, 0));
+        assert_eq!(s.loss_ratio(), 0.2);
+        // Settling the open window does not change the tracker.
+        assert_eq!(t.stats(), s);
+    }
+
+    #[test]
+    fn loss_at_the_end_is_not_invented() {
+        let mut t = DirectionTracker::new();
+        feed(&mut t, &[0, 1, 2]);
+        let s = t.stats();
+        assert_eq!((s.lost, s.expected, s.last_seq), (0, 3, Some(2)));
+    }
+
+    #[test]
+    fn duplicate_is_counted_not_lost() {
+        let mut t = DirectionTracker::new();
+        let events = feed(&mut t, &[0, 1, 2, 2, 3, 1]);
+        assert_eq!(events[3], SeqEvent::Duplicate);
+        assert_eq!(events[5], SeqEvent::Duplicate);
+        let s = t.stats();
+        assert_eq!(
+            (
+                s.packets,
+                s.data_packets,
+                s.payload_bytes,
+                s.duplicates,
+                s.capture_duplicates
+            ),
+            (6, 6, 600, 2, 0)
+        );
+        assert_eq!((s.lost, s.reordered, s.expected), (0, 0, 4));
+    }
+
+    #[test]
+    fn reorder_filling_a_gap_is_not_loss() {
+        let mut t = DirectionTracker::new();
+        let events = feed(&mut t, &[0, 1, 3, 2, 4]);
+        assert_eq!(
+            events,
+            [
+                SeqEvent::First,
+                SeqEvent::InOrder,
+                SeqEvent::Gap { skipped: 1 },
+                SeqEvent::Reordered { distance: 1 },
+                SeqEvent::InOrder
+            ]
+        );
+        let s = t.stats();
+        assert_eq!(
+            (s.lost, s.reordered, s.max_reorder_distance, s.largest_gap),
+            (0, 1, 1, 0)
+        );
+
+        // Far across bitmap words: 5 arrives after 150.
+        let mut t = DirectionTracker::new();
+        let mut seqs: Vec<u32> = (0..200).filter(|&s| s != 5).collect();
+        seqs.insert(150, 5);
+        let events = feed(&mut t, &seqs);
+        assert_eq!(events[150], SeqEvent::Reordered { distance: 145 });
+        let s = t.stats();
+        assert_eq!((s.lost, s.reordered, s.max_reorder_distance), (0, 1, 145));
+    }
+
+    #[test]
+    fn wrap_around_with_a_drop_on_each_side() {
+        let mut t = DirectionTracker::new();
+        let mut seqs: Vec<u32> = (0xFFFF_FFF0..=0xFFFF_FFFF)
+            .filter(|&s| s != 0xFFFF_FFF5)
+            .collect();
+        seqs.extend((0..=0x0F).filter(|&s| s != 3));
+        // And a reorder straddling the wrap: 0xFFFFFFFF after 0.
+        let last_before = seqs.iter().position(|&s| s == 0xFFFF_FFFF).unwrap();
+        let v = seqs.remove(last_before);
+        seqs.insert(last_before + 1, v);
+        let events = feed(&mut t, &seqs);
+        assert_eq!(events[last_before], SeqEvent::Gap { skipped: 1 });
+        assert_eq!(events[last_before + 1], SeqEvent::Reordered { distance: 1 });
+        let s = t.stats();
+        assert_eq!(s.first_seq, Some(0xFFFF_FFF0));
+        assert_eq!(s.last_seq, Some(0x0F));
+        assert_eq!(s.data_packets, 30);
+        assert_eq!(s.expected, 32);
+        assert_eq!(s.lost, 2);
+        assert_eq!(s.largest_gap, 1);
+        assert_eq!(s.reordered, 1);
+        assert_eq!(s.sequence_resets, 0);
+    }
+
+    #[test]
+    fn ack_only_stream_acknowledges_the_reverse() {
+        let mut a = DirectionTracker::new();
+        let mut b = DirectionTracker::new();
+        // A sends 0..10 one millisecond apart; after each odd number B
+        // sends an ack-only packet 500 µs later.
+        for s in 0..10u32 {
+            let t = i64::from(s) * 1000;
+            let seen = a.on_packet(&data(s, None), at(t), u64::from(s) * 2 + 1, origin(s + 1));
+            assert_eq!(seen.ack, None);
+            if s % 2 == 1 {
+                let seen = b.on_packet(
+                    &ack_only(s),
+                    at(t + 500),
+                    u64::from(s) * 2 + 2,
+                    origin(900 + s),
+                );
+                assert_eq!(
+                    seen,
+                    Observation {
+                        event: SeqEvent::AckOnly,
+                        ack: Some(s)
+                    }
+                );
+                a.on_peer_ack(s, at(t + 500));
+            }
+        }
+        assert_eq!(
+            b.stats(),
+            SeqStats {
+                packets: 5,
+                ack_only_packets: 5,
+                max_ack: Some(9),
+                first_time: Some(at(1500)),
+                last_time: Some(at(9500)),
+                first_frame: Some(4),
+                last_frame: Some(20),
+                timeline: timeline(vec![5], vec![0]),
+                ..SeqStats::default()
+            }
+        );
+        let s = a.stats();
+        assert_eq!(s.acks_received, 5);
+        assert_eq!(s.acked_packets, 10);
+        assert_eq!(s.acks_beyond_seen, 0);
+        assert_eq!(
+            s.ack_latency,
+            AckLatency {
+                samples: 5,
+                min: Some(0.0005),
+                median: Some(0.0005),
+                max: Some(0.0005),
+                median_exact: true,
+                unmatched: 0,
+            }
+        );
+        // In flight at 2, 4, 6, 8: two packets since the last ack (1, 3, …).
+        assert_eq!(s.max_in_flight, Some(2));
+        assert_eq!(s.window_exceeded, 0);
+    }
+
+    #[test]
+    fn acks_beyond_what_the_capture_saw() {
+        let mut a = DirectionTracker::new();
+        a.on_peer_ack(77, at(0)); // before any data
+        let seqs: Vec<u32> = (0..10).filter(|&s| s != 5).collect();
+        feed(&mut a, &seqs);
+        for (i, ack) in [4u32, 5, 9, 9, 3, 12, 0x8000_0000].into_iter().enumerate() {
+            a.on_peer_ack(ack, at(20_000 + i as i64 * 1000));
+        }
+        let s = a.stats();
+        assert_eq!(s.acks_received, 8);
+        assert_eq!(s.acks_before_data, 1);
+        assert_eq!(s.acks_out_of_range, 1);
+        // 5 (a gap the peer received) and 12 (above the highest seen).
+        assert_eq!(s.acks_beyond_seen, 2);
+        assert_eq!(s.ack_regressions, 1);
+        // [0,4], [5], [6,9]; nothing above 9 was seen.
+        assert_eq!(s.acked_packets, 10);
+        assert_eq!(s.lost, 1);
+        // Samples for 4 (sent at 4 ms, acked at 20 ms) and 9 (sent at
+        // 8 ms, the ninth packet; acked at 22 ms).
+        assert_eq!(s.ack_latency.samples, 2);
+        assert_eq!(s.ack_latency.min, Some(0.014));
+        assert_eq!(s.ack_latency.max, Some(0.016));
+    }
+
+    #[test]
+    fn ack_latency_min_median_max_exact() {
+        let mut a = DirectionTracker::new();
+        let ms = |m: i64| at(m * 1000);
+        let send = |a: &mut DirectionTracker, s: u32, t: i64| {
+            a.on_packet(&data(s, None), ms(t), u64::from(s) + 1, origin(s + 1));
+        };
+        send(&mut a, 0, 0);
+        a.on_peer_ack(0, ms(5)); // 5 ms
+        send(&mut a, 1, 10);
+        send(&mut a, 2, 20);
+        a.on_peer_ack(1, ms(22)); // 12 ms
+        send(&mut a, 3, 30);
+        a.on_peer_ack(2, ms(50)); // 30 ms
+        send(&mut a, 4, 60);
+        a.on_peer_ack(4, ms(67)); // 7 ms (3 is covered, not sampled)
+        let s = a.stats();
+        assert_eq!(
+            s.ack_latency,
+            AckLatency {
+                samples: 4,
+                min: Some(0.005),
+                median: Some(0.007),
+                max: Some(0.030),
+                median_exact: true,
+                unmatched: 0,
+            }
+        );
+        assert_eq!(s.acked_packets, 5);
+    }
+
+    #[test]
+    fn ack_latency_median_from_the_histogram() {
+        let mut a = DirectionTracker::new();
+        // Packet i at i seconds, acked (i + 1) ms later: samples 1..=101 ms.
+        for i in 0..101u32 {
+            let t = i64::from(i) * 1_000_000;
+            a.on_packet(&data(i, None), at(t), u64::from(i) + 1, origin(i + 1));
+            a.on_peer_ack(i, at(t + (i64::from(i) + 1) * 1000));
+        }
+        let l = a.stats().ack_latency;
+        // The true median, 51 ms, lies in the bucket [49152, 51200) µs,
+        // reported as its midpoint.
+        assert_eq!(
+            l,
+            AckLatency {
+                samples: 101,
+                min: Some(0.001),
+                median: Some(0.050176),
+                max: Some(0.101),
+                median_exact: false,
+                unmatched: 0,
+            }
+        );
+    }
+
+    #[test]
+    fn latency_buckets_hold_their_values_within_a_sixteenth() {
+        let mut last = 0;
+        for us in (0..200_000u64).chain([(1 << 32) - 1, 1 << 40]) {
+            let i = latency_bucket(us as i64 * 1000);
+            assert!(i >= last && i < LATENCY_BUCKETS, "{us}");
+            last = i;
+            let (lower, width) = latency_bucket_bounds(i);
+            let v = us.min((1 << 32) - 1);
+            assert!(lower <= v && v < lower + width, "{us}: {lower}+{width}");
+            assert!(us < 16 || width * 16 <= lower, "{us}");
+        }
+    }
+
+    #[test]
+    fn window_exceeded_against_the_announced_window() {
+        let mut a = DirectionTracker::new();
+        a.set_peer_window(4);
+        feed(&mut a, &[0]);
+        a.on_peer_ack(0, at(500));
+        for s in 1..=8u32 {
+            a.on_packet(
+                &data(s, None),
+                at(i64::from(s) * 1000),
+                u64::from(s) + 1,
+                origin(s + 1),
+            );
+        }
+        a.on_peer_ack(8, at(9000));
+        a.on_packet(&data(9, None), at(9500), 10, origin(10));
+        let s = a.stats();
+        assert_eq!(s.peer_window, Some(4));
+        assert_eq!(s.max_in_flight, Some(8));
+        // 5, 6, 7 and 8 were sent with more than 4 outstanding.
+        assert_eq!(s.window_exceeded, 4);
+    }
+
+    #[test]
+    fn sequence_reset_is_not_reordering() {
+        let mut t = DirectionTracker::new();
+        let mut seqs: Vec<u32> = (0..10).filter(|&s| s != 4).collect();
+        seqs.extend((5_000_000..5_000_006).filter(|&s| s != 5_000_002));
+        seqs.extend([3, 4, 5]);
+        let events = feed(&mut t, &seqs);
+        assert_eq!(events[9], SeqEvent::Reset);
+        assert_eq!(events[14], SeqEvent::Reset);
+        assert_eq!(events[15], SeqEvent::InOrder);
+        let s = t.stats();
+        assert_eq!(s.sequence_resets, 2);
+        assert_eq!(s.first_seq, Some(0));
+        assert_eq!(s.last_seq, Some(5));
+        // 10 + 6 + 3 numbered; 4 and 5_000_002 never seen.
+        assert_eq!(s.expected, 19);
+        assert_eq!(s.lost, 2);
+        assert_eq!((s.reordered, s.duplicates, s.late_unknown), (0, 0, 0));
+    }
+
+    #[test]
+    fn late_beyond_the_window_is_unknown() {
+        let mut t = DirectionTracker::new();
+        let mut seqs: Vec<u32> = (0..5000).filter(|&s| s != 20).collect();
+        seqs.extend([20, 10]);
+        let events = feed(&mut t, &seqs);
+        assert_eq!(events[events.len() - 2], SeqEvent::LateUnknown);
+        assert_eq!(events[events.len() - 1], SeqEvent::LateUnknown);
+        let s = t.stats();
+        assert_eq!(
+            (s.lost, s.late_unknown, s.reordered, s.duplicates),
+            (1, 2, 0, 0)
+        );
+
+        // Before the first number seen: unknown once, then a duplicate.
+        let mut t = DirectionTracker::new();
+        let events = feed(&mut t, &[100, 101, 99, 99]);
+        assert_eq!(events[2..], [SeqEvent::LateUnknown, SeqEvent::Duplicate]);
+        let s = t.stats();
+        assert_eq!(
+            (s.lost, s.late_unknown, s.duplicates, s.expected),
+            (0, 1, 1, 2)
+        );
+    }
+
+    #[test]
+    fn big_gap_beyond_the_window_is_lost_exactly() {
+        let mut t = DirectionTracker::new();
+        let events = feed(&mut t, &[0, 1, 10_001, 10_002]);
+        assert_eq!(events[2], SeqEvent::Gap { skipped: 9999 });
+        let s = t.stats();
+        assert_eq!((s.lost, s.largest_gap, s.expected), (9999, 9999, 10_003));
+    }
+
+    /// A stream with drops, a protocol duplicate, a reorder and acks, fed
+    /// to `data_dir` (and its acks to `ack_dir`); with `twice`, every
+    /// packet is captured again 50 µs later on another interface.
+    fn scripted(twice: bool) -> (SeqStats, SeqStats) {
+        let mut a = DirectionTracker::new();
+        let mut b = DirectionTracker::new();
+        a.set_peer_window(3);
+        let script: [(bool, u32, u32); 12] = [
+            // (from A?, seq or ack, IP ident)
+            (true, 0, 10),
+            (true, 1, 11),
+            (false, 1, 50),
+            (true, 3, 12),
+            (true, 2, 13),
+            (true, 4, 14),
+            (true, 4, 15), // protocol duplicate: new IP ident
+            (false, 4, 51),
+            (true, 6, 16),
+            (true, 7, 17),
+            (true, 8, 18),
+            (true, 9, 19),
+        ];
+        let mut frame = 0;
+        for (i, &(from_a, n, ident)) in script.iter().enumerate() {
+            let t = i as i64 * 1000;
+            let copies = if twice { 2 } else { 1 };
+            for copy in 0..copies {
+                frame += 1;
+                let o = PacketOrigin {
+                    ip_ident: ident,
+                    iface: copy,
+                };
+                let ts = at(t + i64::from(copy) * 50);
+                if from_a {
+                    let seen = a.on_packet(&data(n, None), ts, frame, o);
+                    assert_eq!(seen.event == SeqEvent::CaptureDuplicate, copy == 1);
+                } else {
+                    let seen = b.on_packet(&ack_only(n), ts, frame, o);
+                    assert_eq!(seen.event == SeqEvent::CaptureDuplicate, copy == 1);
+                    if let Some(ack) = seen.ack {
+                        a.on_peer_ack(ack, ts);
+                    }
+                }
+            }
+        }
+        (a.stats(), b.stats())
+    }
+
+    #[test]
+    fn every_packet_seen_twice_counts_once() {
+        let (a1, b1) = scripted(false);
+        let (a2, b2) = scripted(true);
+        assert_eq!(a1.data_packets, 10);
+        assert_eq!(a1.duplicates, 1);
+        assert_eq!(a1.reordered, 1);
+        assert_eq!(a1.lost, 1);
+        assert_eq!(a1.acked_packets, 5);
+        assert_eq!(a1.max_in_flight, Some(5));
+        assert_eq!(a1.window_exceeded, 2);
+        assert_eq!(a2.capture_duplicates, 10);
+        assert_eq!(b2.capture_duplicates, 2);
+        // Apart from the duplicates count and the frame numbers (every
+        // original is an odd frame of the doubled capture), the same.
+        let renumber = |s: &SeqStats, dups| SeqStats {
+            capture_duplicates: dups,
+            first_frame: None,
+            last_frame: None,
+            ..s.clone()
+        };
+        assert_eq!(renumber(&a2, 0), renumber(&a1, 0));
+        assert_eq!(renumber(&b2, 0), renumber(&b1, 0));
+        assert_eq!(a2.last_frame, Some(23));
+        assert_eq!(a1.last_frame, Some(12));
+    }
+
+    #[test]
+    fn without_ip_ident_only_close_copies_are_capture_duplicates() {
+        let mut t = DirectionTracker::new();
+        let same = PacketOrigin {
+            ip_ident: 0,
+            iface: 0,
+        };
+        let other = PacketOrigin {
+            ip_ident: 0,
+            iface: 1,
+        };
+        t.on_packet(&data(0, None), at(0), 1, same);
+        let copy = t.on_packet(&data(0, None), at(5_000), 2, same);
+        assert_eq!(copy.event, SeqEvent::CaptureDuplicate);
+        let late = t.on_packet(&data(0, None), at(20_000), 3, same);
+        assert_eq!(late.event, SeqEvent::Duplicate);
+        t.on_packet(&data(1, None), at(30_000), 4, same);
+        let via_other = t.on_packet(&data(1, None), at(50_000), 5, other);
+        assert_eq!(via_other.event, SeqEvent::CaptureDuplicate);
+        // Same IP ident but other bytes: a protocol duplicate.
+        let mut changed = data(1, None);
+        changed.payload = &BODY[..99];
+        changed.payload_len = 99;
+        assert_eq!(
+            t.on_packet(&changed, at(50_100), 6, same).event,
+            SeqEvent::Duplicate
+        );
+        let s = t.stats();
+        assert_eq!((s.capture_duplicates, s.duplicates, s.packets), (2, 2, 4));
+    }
+
+    #[test]
+    fn million_packets_with_drops_and_reorders() {
+        let n = 1_000_000u32;
+        let mut order: Vec<u32> = (0..n).filter(|s| s % 1000 != 999).collect();
+        // 200 adjacent swaps.
+        let mut swaps = 0;
+        let mut i = 0;
+        while i + 1 < order.len() {
+            if order[i] % 5000 == 100 {
+                order.swap(i, i + 1);
+                swaps += 1;
+                i += 1;
+            }
+            i += 1;
+        }
+        // 10 packets delayed until after the 200 numbers that follow them.
+        let mut delays = 0;
+        for target in (50_000..n).step_by(100_000) {
+            let from = order.iter().position(|&s| s == target).unwrap();
+            let v = order.remove(from);
+            let after = order.iter().position(|&s| s == target + 200).unwrap();
+            order.insert(after + 1, v);
+            delays += 1;
+        }
+        assert_eq!((swaps, delays), (200, 10));
+        let mut t = DirectionTracker::new();
+        for (i, &s) in order.iter().enumerate() {
+            t.on_packet(&data(s, None), at(i as i64), i as u64 + 1, origin(i as u32));
+        }
+        let s = t.stats();
+        assert_eq!(s.data_packets, 999_000);
+        // 999_999 was dropped too, but loss after the last seen is unknowable.
+        assert_eq!(s.last_seq, Some(999_998));
+        assert_eq!(s.expected, 999_999);
+        assert_eq!(s.lost, 999);
+        assert_eq!(s.largest_gap, 1);
+        assert_eq!(s.reordered, 210);
+        assert_eq!(s.max_reorder_distance, 200);
+        assert_eq!(
+            (s.duplicates, s.late_unknown, s.capture_duplicates),
+            (0, 0, 0)
+        );
+        assert_eq!(s.timeline.packets, vec![999_000]);
+    }
+
+    #[test]
+    fn timeline_coarsens_when_full() {
+        let mut t = DirectionTracker::new();
+        for sec in 0..=600u32 {
+            t.on_packet(
+                &data(sec, None),
+                at(i64::from(sec) * 1_000_000),
+                1,
+                origin(sec + 1),
+            );
+        }
+        t.on_packet(&data(601, None), at(-5_000_000), 2, origin(9999));
+        let tl = t.stats().timeline;
+        assert_eq!(tl.start_secs, Some(1000));
+        assert_eq!(tl.bucket_secs, 4);
+        assert_eq!(tl.before_start, 1);
+        let mut packets = vec![4u32; 151];
+        packets[0] = 5;
+        packets[150] = 1;
+        assert_eq!(tl.packets, packets);
+        assert_eq!(
+            tl.bytes,
+            packets
+                .iter()
+                .map(|&p| u64::from(p) * 100)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn stats_serialise_with_exact_field_names() {
+        let mut t = DirectionTracker::new();
+        feed(&mut t, &[0, 2]);
+        let json = serde_json::to_value(t.stats()).unwrap();
+        let names: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for name in [
+            "packets",
+            "data_packets",
+            "ack_only_packets",
+            "payload_bytes",
+            "first_seq",
+            "last_seq",
+            "lost",
+            "duplicates",
+            "reordered",
+            "capture_duplicates",
+            "max_ack",
+            "largest_gap",
+            "sequence_resets",
+            "late_unknown",
+            "max_reorder_distance",
+            "acks_received",
+            "acked_packets",
+            "acks_beyond_seen",
+            "ack_latency",
+            "max_in_flight",
+            "window_exceeded",
+            "first_time",
+            "last_time",
+            "first_frame",
+            "last_frame",
+            "timeline",
+        ] {
+            assert!(names.contains(&name), "{name}");
+        }
+        assert_eq!(json["lost"], 1);
+        assert_eq!(json["first_time"], 1000.0);
+        assert_eq!(json["timeline"]["packets"], serde_json::json!([2]));
+        assert_eq!(
+            serde_json::to_value(SeqEvent::Gap { skipped: 3 }).unwrap(),
+            serde_json::json!({"event": "gap", "skipped": 3})
+        );
+    }
+
+    // P1: a clean PAP session, 17 GRE packets (captures/MANIFEST.md).
+    #[test]
+    fn packetlife_session_both_directions() {
+        use crate::gre::wire::tests::captured_gre;
+        let Some(packets) = captured_gre("epiecs_packetlife-backup__PPTP_negotiation.cap") else {
+            return;
+        };
+        // Direction A: 20.0.0.2 → 20.0.0.1, Call ID 24; B the reverse, 1.
+        let mut a = DirectionTracker::new();
+        let mut b = DirectionTracker::new();
+        for p in &packets {
+            let Gre::Pptp(g) = classify(&p.gre) else {
+                panic!("frame {} is not PPTP", p.frame);
+            };
+            let from_a = p.src == std::net::IpAddr::from([20, 0, 0, 2]);
+            assert_eq!(
+                p.dst,
+                std::net::IpAddr::from(if from_a { [20, 0, 0, 1] } else { [20, 0, 0, 2] })
+            );
+            assert_eq!(g.call_id, if from_a { 24 } else { 1 });
+            let o = PacketOrigin {
+                ip_ident: p.ident,
+                iface: p.iface,
+            };
+            let (tx, rx) = if from_a {
+                (&mut a, &mut b)
+            } else {
+                (&mut b, &mut a)
+            };
+            if let Some(ack) = tx.on_packet(&g, p.ts, p.frame, o).ack {
+                rx.on_peer_ack(ack, p.ts);
+            }
+        }
+        let mut tl = vec![0u32; 72];
+        let mut tb = vec![0u64; 72];
+        for (i, n, bytes) in [(0, 1, 14), (2, 1, 18), (11, 6, 74), (71, 2, 88)] {
+            tl[i] = n;
+            tb[i] = bytes;
+        }
+        assert_eq!(
+            a.stats(),
+            SeqStats {
+                packets: 10,
+                data_packets: 8,
+                ack_only_packets: 2,
+                payload_bytes: 194,
+                first_seq: Some(0),
+                last_seq: Some(7),
+                expected: 8,
+                max_ack: Some(7),
+                acks_received: 7,
+                acked_packets: 8,
+                ack_latency: AckLatency {
+                    samples: 5,
+                    min: Some(0.000519),
+                    median: Some(0.001037),
+                    max: Some(0.025858),
+                    median_exact: true,
+                    unmatched: 0,
+                },
+                max_in_flight: Some(3),
+                first_time: Some(Timestamp::new(1_405_518_649, 834_143_000)),
+                last_time: Some(Timestamp::new(1_405_518_720, 697_808_000)),
+                first_frame: Some(11),
+                last_frame: Some(28),
+                timeline: Timeline {
+                    start_secs: Some(1_405_518_649),
+                    bucket_secs: 1,
+                    packets: tl,
+                    bytes: tb,
+                    before_start: 0,
+                },
+                ..SeqStats::default()
+            }
+        );
+        let s = b.stats();
+        assert_eq!(
+            (
+                s.packets,
+                s.data_packets,
+                s.ack_only_packets,
+                s.payload_bytes
+            ),
+            (7, 7, 0, 171)
+        );
+        assert_eq!(
+            (s.first_seq, s.last_seq, s.expected, s.lost),
+            (Some(1), Some(7), 7, 0)
+        );
+        // Its first ack, 0xFFFFFFFF, is RFC 2890's "nothing received yet".
+        assert_eq!(s.max_ack, Some(7));
+        assert_eq!(
+            (s.acks_received, s.acked_packets, s.acks_beyond_seen),
+            (7, 7, 0)
+        );
+        assert_eq!(
+            s.ack_latency,
+            AckLatency {
+                samples: 7,
+                min: Some(0.000059),
+                median: Some(0.000084),
+                max: Some(0.499078),
+                median_exact: true,
+                unmatched: 0,
+            }
+        );
+        assert_eq!(s.max_in_flight, Some(1));
+    }
+}
