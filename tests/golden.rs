@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -73,7 +73,7 @@ fn list<T: std::str::FromStr>(s: &str) -> Vec<T> {
         .collect()
 }
 
-fn rows(path: &PathBuf) -> Vec<Row> {
+fn rows(path: &Path) -> Vec<Row> {
     let text = fs::read_to_string(path).unwrap_or_default();
     let mut lines = text.lines();
     let header: Vec<&str> = lines
@@ -140,7 +140,7 @@ fn sorted<T: Ord + Clone>(v: &[T]) -> Vec<T> {
 }
 
 /// Compares one capture; returns the tshark errors it found.
-fn compare(capture: &PathBuf, golden: &PathBuf) -> Vec<(u64, TsharkWrong)> {
+fn compare(capture: &Path, golden: &Path) -> Vec<(u64, TsharkWrong)> {
     let name = capture.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let report = common::analyze(capture);
     let mut ours = ours(&report);
@@ -203,7 +203,7 @@ fn compare(capture: &PathBuf, golden: &PathBuf) -> Vec<(u64, TsharkWrong)> {
         }
         if types != row.types && in_split(row.frame) {
             wrong.push((row.frame, TsharkWrong::SplitMessage));
-            for m in mine.iter().filter(|m| m.first_frame.is_none()) {
+            if let Some(m) = mine.iter().find(|m| m.first_frame.is_none()) {
                 panic!(
                     "{name} frame {}: message {} differs from tshark's decode",
                     row.frame, m.type_code

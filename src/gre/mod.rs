@@ -9,7 +9,5 @@
 pub mod seqtrack;
 pub mod wire;
 
-pub use seqtrack::{
-    AckLatency, DirectionTracker, Observation, PacketOrigin, SeqEvent, SeqStats, Timeline,
-};
+pub use seqtrack::{AckLatency, DirectionTracker, Observation, PacketOrigin, SeqEvent, SeqStats, Timeline};
 pub use wire::{classify, Gre, GreAnomalies, GreError, GreField, GrePacket, OtherGreKind, PptpGre};

@@ -87,8 +87,7 @@ const LATENCY_SUB_BITS: u32 = 4;
 /// Latencies are histogrammed in microseconds below 2^32 µs (71 minutes);
 /// longer ones land in the last bucket.
 const LATENCY_RANGE_BITS: u32 = 32;
-const LATENCY_BUCKETS: usize =
-    ((LATENCY_RANGE_BITS - LATENCY_SUB_BITS + 1) as usize) << LATENCY_SUB_BITS;
+const LATENCY_BUCKETS: usize = ((LATENCY_RANGE_BITS - LATENCY_SUB_BITS + 1) as usize) << LATENCY_SUB_BITS;
 
 /// Signed distance from serial `from` to serial `to` (RFC 1982, SERIAL_BITS
 /// = 32): positive when `to` comes after `from`. At exactly 2^31, where
@@ -588,9 +587,7 @@ impl Recent {
             } else {
                 CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS
             };
-            r.used
-                && r.fingerprint == fingerprint
-                && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
+            r.used && r.fingerprint == fingerprint && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
         })
     }
 }
@@ -605,10 +602,7 @@ fn mum(a: u64, b: u64) -> u64 {
 /// Up to 8 bytes from `at`, zero-filled.
 #[inline]
 fn load(bytes: &[u8], at: usize) -> u64 {
-    if let Some(word) = bytes
-        .get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
+    if let Some(word) = bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
         return u64::from_le_bytes(word);
     }
     let mut word = [0u8; 8];
@@ -627,14 +621,10 @@ fn load(bytes: &[u8], at: usize) -> u64 {
 /// padding does not enter: the payload is already cut to Payload Length.
 fn fingerprint(pkt: &PptpGre<'_>, ip_ident: u32) -> u64 {
     let numbers = (u64::from(pkt.seq.unwrap_or(0)) << 32) | u64::from(pkt.ack.unwrap_or(0));
-    let fields =
-        (u64::from(pkt.payload_len) << 48) | (u64::from(pkt.call_id) << 32) | u64::from(ip_ident);
+    let fields = (u64::from(pkt.payload_len) << 48) | (u64::from(pkt.call_id) << 32) | u64::from(ip_ident);
     let presence = u64::from(pkt.seq.is_some()) | (u64::from(pkt.ack.is_some()) << 1);
     let p = pkt.payload;
-    let head = mum(
-        numbers ^ 0xA076_1D64_78BD_642F,
-        fields ^ 0xE703_7ED1_A0B4_28DB,
-    );
+    let head = mum(numbers ^ 0xA076_1D64_78BD_642F, fields ^ 0xE703_7ED1_A0B4_28DB);
     let body = mum(
         load(p, 0) ^ 0x8EBC_6AF0_9C88_C6E3,
         load(p, 8) ^ 0x5899_65CC_7537_4CC3 ^ presence,
@@ -881,10 +871,7 @@ impl DirectionTracker {
                 SeqEvent::Unsequenced
             }
         };
-        Observation {
-            event,
-            ack: pkt.ack,
-        }
+        Observation { event, ack: pkt.ack }
     }
 
     /// Takes an Acknowledgment Number the reverse direction sent (RFC 2637
@@ -910,10 +897,7 @@ impl DirectionTracker {
             }
             _ => {}
         }
-        let from = self
-            .acked
-            .map_or(self.first, |prev| prev + 1)
-            .max(self.first);
+        let from = self.acked.map_or(self.first, |prev| prev + 1).max(self.first);
         let to = e.min(max);
         if to >= from {
             self.counts.acked_packets += (to - from + 1).unsigned_abs();
@@ -1016,8 +1000,7 @@ impl DirectionTracker {
             return SeqEvent::LateUnknown;
         }
         self.counts.reordered += 1;
-        self.counts.max_reorder_distance =
-            self.counts.max_reorder_distance.max(behind.unsigned_abs());
+        self.counts.max_reorder_distance = self.counts.max_reorder_distance.max(behind.unsigned_abs());
         if behind < SEND_TIME_SLOTS as i64 {
             self.buffers.send_times.record(e, now);
         }
@@ -1174,13 +1157,8 @@ mod tests {
             .enumerate()
             .map(|(i, &s)| {
                 let i = i as u64;
-                t.on_packet(
-                    &data(s, None),
-                    at(i as i64 * 1000),
-                    i + 1,
-                    origin(i as u32 + 1),
-                )
-                .event
+                t.on_packet(&data(s, None), at(i as i64 * 1000), i + 1, origin(i as u32 + 1))
+                    .event
             })
             .collect()
     }
@@ -1353,12 +1331,7 @@ mod tests {
             let seen = a.on_packet(&data(s, None), at(t), u64::from(s) * 2 + 1, origin(s + 1));
             assert_eq!(seen.ack, None);
             if s % 2 == 1 {
-                let seen = b.on_packet(
-                    &ack_only(s),
-                    at(t + 500),
-                    u64::from(s) * 2 + 2,
-                    origin(900 + s),
-                );
+                let seen = b.on_packet(&ack_only(s), at(t + 500), u64::from(s) * 2 + 2, origin(900 + s));
                 assert_eq!(
                     seen,
                     Observation {
@@ -1551,20 +1524,14 @@ mod tests {
         assert_eq!(events[events.len() - 2], SeqEvent::LateUnknown);
         assert_eq!(events[events.len() - 1], SeqEvent::LateUnknown);
         let s = t.stats();
-        assert_eq!(
-            (s.lost, s.late_unknown, s.reordered, s.duplicates),
-            (1, 2, 0, 0)
-        );
+        assert_eq!((s.lost, s.late_unknown, s.reordered, s.duplicates), (1, 2, 0, 0));
 
         // Before the first number seen: unknown once, then a duplicate.
         let mut t = DirectionTracker::new();
         let events = feed(&mut t, &[100, 101, 99, 99]);
         assert_eq!(events[2..], [SeqEvent::LateUnknown, SeqEvent::Duplicate]);
         let s = t.stats();
-        assert_eq!(
-            (s.lost, s.late_unknown, s.duplicates, s.expected),
-            (0, 1, 1, 2)
-        );
+        assert_eq!((s.lost, s.late_unknown, s.duplicates, s.expected), (0, 1, 1, 2));
     }
 
     #[test]
@@ -1720,10 +1687,7 @@ mod tests {
         assert_eq!(s.largest_gap, 1);
         assert_eq!(s.reordered, 210);
         assert_eq!(s.max_reorder_distance, 200);
-        assert_eq!(
-            (s.duplicates, s.late_unknown, s.capture_duplicates),
-            (0, 0, 0)
-        );
+        assert_eq!((s.duplicates, s.late_unknown, s.capture_duplicates), (0, 0, 0));
         assert_eq!(s.timeline.packets, vec![999_000]);
     }
 
@@ -1749,10 +1713,7 @@ mod tests {
         assert_eq!(tl.packets, packets);
         assert_eq!(
             tl.bytes,
-            packets
-                .iter()
-                .map(|&p| u64::from(p) * 100)
-                .collect::<Vec<_>>()
+            packets.iter().map(|&p| u64::from(p) * 100).collect::<Vec<_>>()
         );
     }
 
@@ -1761,12 +1722,7 @@ mod tests {
         let mut t = DirectionTracker::new();
         feed(&mut t, &[0, 2]);
         let json = serde_json::to_value(t.stats()).unwrap();
-        let names: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let names: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
         for name in [
             "packets",
             "data_packets",
@@ -1883,12 +1839,7 @@ mod tests {
         );
         let s = b.stats();
         assert_eq!(
-            (
-                s.packets,
-                s.data_packets,
-                s.ack_only_packets,
-                s.payload_bytes
-            ),
+            (s.packets, s.data_packets, s.ack_only_packets, s.payload_bytes),
             (7, 7, 0, 171)
         );
         assert_eq!(
@@ -1897,10 +1848,7 @@ mod tests {
         );
         // Its first ack, 0xFFFFFFFF, is RFC 2890's "nothing received yet".
         assert_eq!(s.max_ack, Some(7));
-        assert_eq!(
-            (s.acks_received, s.acked_packets, s.acks_beyond_seen),
-            (7, 7, 0)
-        );
+        assert_eq!((s.acks_received, s.acked_packets, s.acks_beyond_seen), (7, 7, 0));
         assert_eq!(
             s.ack_latency,
             AckLatency {

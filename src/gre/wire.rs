@@ -291,11 +291,7 @@ fn layout(bytes: &[u8]) -> Result<Layout, GreError> {
         GreField::ChecksumOffset,
     )?;
     let key = take(word & FLAG_K != 0, field::KEY_LEN, GreField::Key)?;
-    let seq = take(
-        word & FLAG_S != 0,
-        field::SEQUENCE_LEN,
-        GreField::SequenceNumber,
-    )?;
+    let seq = take(word & FLAG_S != 0, field::SEQUENCE_LEN, GreField::SequenceNumber)?;
     let ack = take(with_ack, field::ACK_LEN, GreField::AcknowledgmentNumber)?;
     let mut header_len = at;
     let routing = if word & FLAG_R != 0 {
@@ -565,8 +561,7 @@ impl PptpGre<'_> {
     /// `anomalies` is ignored. Fails with [`GreError::Truncated`] when
     /// `out` is too small.
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, GreError> {
-        let header_len =
-            8 + 4 * usize::from(self.seq.is_some()) + 4 * usize::from(self.ack.is_some());
+        let header_len = 8 + 4 * usize::from(self.seq.is_some()) + 4 * usize::from(self.ack.is_some());
         let total = header_len + self.payload.len();
         let available = out.len();
         let too_small = GreError::Truncated {
@@ -837,8 +832,7 @@ pub(crate) mod tests {
                 for block in &section.blocks {
                     if let pcap_parser::pcapng::Block::EnhancedPacket(epb) = block {
                         let us = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
-                        let ts =
-                            Timestamp::new((us / 1_000_000) as i64, (us % 1_000_000) as u32 * 1000);
+                        let ts = Timestamp::new((us / 1_000_000) as i64, (us % 1_000_000) as u32 * 1000);
                         let data = &epb.data[..epb.caplen as usize];
                         frames.push((ts, epb.if_id, data.to_vec()));
                     }
@@ -1091,10 +1085,8 @@ pub(crate) mod tests {
     fn routing_present_is_skipped_and_flagged() {
         // R set: Checksum/Offset, Key, Seq, Ack, then one SRE with 4 bytes
         // of routing information and the terminating SRE.
-        let bytes = hex(
-            "70 81 88 0B  00 00 00 00  00 01 00 07  00 00 00 09  00 00 00 04 \
-             08 00 00 04  0A 00 00 01  00 00 00 00  CC",
-        );
+        let bytes = hex("70 81 88 0B  00 00 00 00  00 01 00 07  00 00 00 09  00 00 00 04 \
+             08 00 00 04  0A 00 00 01  00 00 00 00  CC");
         let view = GrePacket::new_checked(&bytes[..]).unwrap();
         assert_eq!(view.header_len(), 32);
         assert_eq!(view.routing(), Some(&bytes[20..32]));
@@ -1149,9 +1141,7 @@ pub(crate) mod tests {
         let p = pptp(&all);
         assert_eq!(
             p.anomalies,
-            GreAnomalies::STRICT_SOURCE_ROUTE
-                | GreAnomalies::RECURSION_NONZERO
-                | GreAnomalies::UNKNOWN_FLAGS
+            GreAnomalies::STRICT_SOURCE_ROUTE | GreAnomalies::RECURSION_NONZERO | GreAnomalies::UNKNOWN_FLAGS
         );
         assert_eq!(
             p.anomalies.to_string(),
@@ -1236,10 +1226,7 @@ pub(crate) mod tests {
                 "00 00 65 58 01",
                 (0, 0x6558, OtherGreKind::TransparentEthernetBridging),
             ),
-            (
-                "20 00 65 58 00 00 01 00 01",
-                (0, 0x6558, OtherGreKind::Nvgre),
-            ),
+            ("20 00 65 58 00 00 01 00 01", (0, 0x6558, OtherGreKind::Nvgre)),
             ("00 00 88 BE 01", (0, 0x88BE, OtherGreKind::ErspanTypeI)),
             (
                 "10 00 88 BE 00 00 00 01 10",

@@ -2002,7 +2002,7 @@ mod tests {
                 (7, Side::Server, 8),
                 (8, Side::Client, 15),
                 (17, Side::Client, 5),
-                (17, Side::Client, 15),
+                (16, Side::Client, 15),
                 (18, Side::Server, 6),
                 (19, Side::Client, 12),
                 (20, Side::Server, 13),
