@@ -20,7 +20,7 @@ pptp_fields=(frame.number tcp.srcport tcp.dstport tcp.analysis.retransmission pp
     pptp.control_message_type pptp.call_id pptp.peer_call_id pptp.control_result pptp.stop_result
     pptp.echo_result pptp.out_result pptp.in_result pptp.disc_result pptp.error pptp.reason
     pptp.identifier pptp.host_name pptp.vendor_name pptp.call_Statistics)
-gre_fields=(frame.number gre.flags_and_version gre.proto gre.key.payload_length gre.key.call_id
+gre_fields=(frame.number frame.protocols gre.flags_and_version gre.proto gre.key.payload_length gre.key.call_id
     gre.sequence_number gre.ack_number)
 
 decode() {

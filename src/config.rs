@@ -19,7 +19,7 @@ pub struct Limits {
     pub sessions: usize,
     /// Messages kept per session in the report (counts stay exact).
     pub messages_per_session: usize,
-    /// GRE flows tracked at once.
+    /// GRE flows tracked (one per call and direction; about 8.5 KiB each).
     pub gre_flows: usize,
 }
 
@@ -33,7 +33,7 @@ impl Default for Limits {
             ip_fragment_timeout_secs: 30,
             sessions: 16_384,
             messages_per_session: 10_000,
-            gre_flows: 65_536,
+            gre_flows: 4096,
         }
     }
 }

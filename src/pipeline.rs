@@ -13,6 +13,8 @@ use crate::analysis;
 use crate::capture::{self, CaptureSummary, Frame, Timestamp, UnsupportedLink};
 use crate::config::Config;
 use crate::error::Error;
+use crate::gre::flows::{CallKeys, CallRef, FlowDirection, GreTable};
+use crate::gre::seqtrack::PacketOrigin;
 use crate::net::tcp::{Dir, FlowId, StreamEvent, TcpTracker};
 use crate::net::{link, Decoder, Packet, Transport};
 use crate::pptp::session::{At, ControlSession, StreamProblem, StreamProblemKind, TcpFlow};
@@ -65,14 +67,90 @@ fn dir_index(dir: Dir) -> usize {
     }
 }
 
+/// What a call looked like at the last control message, to tell the GRE
+/// table what changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct CallSnap {
+    client: Option<u16>,
+    server: Option<u16>,
+    up: bool,
+    over: bool,
+}
+
+/// Sessions and the GRE flows tied to their calls.
+struct Tracked {
+    sessions: Vec<ControlSession>,
+    dropped: u64,
+    snaps: Vec<Vec<CallSnap>>,
+    gre: GreTable,
+}
+
+impl Tracked {
+    /// Tells the GRE table about calls of session `index` whose IDs, set-up
+    /// or end changed since the last look (control messages are rare, so a
+    /// scan of the session's calls is cheap).
+    fn sync(&mut self, index: usize) {
+        let Some(session) = self.sessions.get(index) else {
+            return;
+        };
+        if self.snaps.len() <= index {
+            self.snaps.resize(index + 1, Vec::new());
+            self.gre
+                .register_session(index, session.client.ip, session.server.ip);
+        }
+        let Some(snaps) = self.snaps.get_mut(index) else {
+            return;
+        };
+        for call in &session.calls {
+            let now = CallSnap {
+                client: call.client_call_id,
+                server: call.server_call_id,
+                up: call.is_up(),
+                over: call.is_over(),
+            };
+            if snaps.len() <= call.index {
+                snaps.resize(call.index + 1, CallSnap::default());
+            }
+            let Some(before) = snaps.get_mut(call.index) else {
+                continue;
+            };
+            if *before == now {
+                continue;
+            }
+            let call_ref = CallRef {
+                session: index,
+                call: call.index,
+            };
+            if (before.client, before.server) != (now.client, now.server) && !now.over {
+                let keys = CallKeys {
+                    client: session.client.ip,
+                    server: session.server.ip,
+                    client_call_id: call.client_call_id,
+                    server_call_id: call.server_call_id,
+                    client_window: call.client_window,
+                    server_window: call.server_window,
+                    up: now.up,
+                    setup_seen: call.request.is_some() || call.reply.is_some(),
+                };
+                self.gre.register_call(call_ref, &keys);
+            } else if now.up && !before.up {
+                self.gre.call_up(call_ref);
+            }
+            if now.over && !before.over {
+                self.gre.end_call(call_ref);
+            }
+            *before = now;
+        }
+    }
+}
+
 /// Per-capture analysis state.
 pub struct Analyzer {
     config: Config,
     decoder: Decoder,
     tcp: TcpTracker,
     flows: HashMap<FlowId, FlowApp>,
-    sessions: Vec<ControlSession>,
-    sessions_dropped: u64,
+    tracked: Tracked,
     unsupported: HashMap<u32, u64>,
     last: (u64, Timestamp),
 }
@@ -84,8 +162,12 @@ impl Analyzer {
             decoder: Decoder::new(&config.limits),
             tcp: TcpTracker::new(&config.limits),
             flows: HashMap::new(),
-            sessions: Vec::new(),
-            sessions_dropped: 0,
+            tracked: Tracked {
+                sessions: Vec::new(),
+                dropped: 0,
+                snaps: Vec::new(),
+                gre: GreTable::new(config.limits.gre_flows),
+            },
             unsupported: HashMap::new(),
             last: (0, Timestamp::default()),
         }
@@ -102,20 +184,32 @@ impl Analyzer {
             decoder,
             tcp,
             flows,
-            sessions,
-            sessions_dropped,
+            tracked,
             config,
             ..
         } = self;
         let mut ctx = FlowContext {
             flows,
-            sessions,
-            sessions_dropped,
+            tracked,
             config,
             ignore: Vec::new(),
         };
-        decoder.decode(frame, &mut |packet: &Packet<'_>| {
-            if let Transport::Tcp(seg) = &packet.transport {
+        decoder.decode(frame, &mut |packet: &Packet<'_>| match &packet.transport {
+            Transport::Gre(bytes) => {
+                let origin = PacketOrigin {
+                    ip_ident: packet.ip.ident,
+                    iface: packet.iface,
+                };
+                ctx.tracked.gre.packet(
+                    packet.ip.src,
+                    packet.ip.dst,
+                    bytes,
+                    packet.ts,
+                    packet.frame,
+                    origin,
+                );
+            }
+            Transport::Tcp(seg) => {
                 tcp.segment(&packet.ip, seg, packet.frame, packet.ts, &mut |flow, event| {
                     ctx.event(flow, event)
                 });
@@ -123,6 +217,7 @@ impl Analyzer {
                     tcp.ignore(flow);
                 }
             }
+            _ => {}
         });
     }
 
@@ -131,21 +226,19 @@ impl Analyzer {
         let Analyzer {
             tcp,
             flows,
-            sessions,
-            sessions_dropped,
+            tracked,
             config,
             ..
         } = &mut self;
         let mut ctx = FlowContext {
             flows,
-            sessions,
-            sessions_dropped,
+            tracked,
             config,
             ignore: Vec::new(),
         };
         tcp.finish(&mut |flow, event| ctx.event(flow, event));
         let (last_frame, last_ts) = self.last;
-        for session in &mut self.sessions {
+        for session in &mut self.tracked.sessions {
             session.close(last_frame, last_ts, false, true);
         }
         let mut unsupported: Vec<UnsupportedLink> = self
@@ -160,15 +253,44 @@ impl Analyzer {
         unsupported.sort_by_key(|u| u.link_type);
         summary.unsupported_link_types = unsupported;
 
+        let Tracked {
+            mut sessions,
+            dropped,
+            gre,
+            ..
+        } = self.tracked;
+        let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
+        let (gre_flows, gre_census) = gre.finish(&ids);
+        for flow in &gre_flows {
+            let Some(call) = flow.call_ref() else { continue };
+            let Some(c) = sessions
+                .get_mut(call.session)
+                .and_then(|s| s.calls.get_mut(call.call))
+            else {
+                continue;
+            };
+            match flow.direction {
+                Some(FlowDirection::ClientToServer) => {
+                    c.gre.client_to_server = Some(flow.stats.clone());
+                    c.server_call_id.get_or_insert(flow.call_id);
+                }
+                Some(FlowDirection::ServerToClient) => {
+                    c.gre.server_to_client = Some(flow.stats.clone());
+                    c.client_call_id.get_or_insert(flow.call_id);
+                }
+                None => {}
+            }
+        }
+
         let mut limits_hit = Vec::new();
-        if self.sessions_dropped > 0 {
+        if dropped > 0 {
             limits_hit.push(LimitHit {
                 limit: "sessions".into(),
                 value: self.config.limits.sessions as u64,
-                dropped: self.sessions_dropped,
+                dropped,
             });
         }
-        let dropped_messages: u64 = self.sessions.iter().map(|s| s.messages_dropped).sum();
+        let dropped_messages: u64 = sessions.iter().map(|s| s.messages_dropped).sum();
         if dropped_messages > 0 {
             limits_hit.push(LimitHit {
                 limit: "messages_per_session".into(),
@@ -176,20 +298,34 @@ impl Analyzer {
                 dropped: dropped_messages,
             });
         }
+        if gre_census.untracked_packets > 0 {
+            limits_hit.push(LimitHit {
+                limit: "gre_flows".into(),
+                value: self.config.limits.gre_flows as u64,
+                dropped: gre_census.untracked_packets,
+            });
+        }
         let stats = Stats {
             net: self.decoder.stats().clone(),
             tcp: self.tcp.stats(),
         };
-        let findings = analysis::findings(&self.sessions, &summary);
-        Report::new(vec![summary], self.sessions, findings, stats, limits_hit)
+        let findings = analysis::findings(&sessions, &gre_flows, &summary);
+        Report::new(
+            vec![summary],
+            sessions,
+            gre_flows,
+            gre_census,
+            findings,
+            stats,
+            limits_hit,
+        )
     }
 }
 
 /// The parts of the analyzer that TCP events update.
 struct FlowContext<'a> {
     flows: &'a mut HashMap<FlowId, FlowApp>,
-    sessions: &'a mut Vec<ControlSession>,
-    sessions_dropped: &'a mut u64,
+    tracked: &'a mut Tracked,
     config: &'a Config,
     /// Flows to stop delivering (applied after the current segment).
     ignore: Vec<FlowId>,
@@ -251,6 +387,11 @@ impl FlowContext<'_> {
                 if let Some(session) = self.session_of(flow) {
                     session.close(frame, ts, false, false);
                 }
+                if let Some(FlowApp::Pptp(p)) = self.flows.get(&flow) {
+                    if let Some(index) = p.session {
+                        self.tracked.sync(index);
+                    }
+                }
                 self.flows.remove(&flow);
             }
         }
@@ -258,7 +399,7 @@ impl FlowContext<'_> {
 
     fn session_of(&mut self, flow: FlowId) -> Option<&mut ControlSession> {
         match self.flows.get(&flow) {
-            Some(FlowApp::Pptp(p)) => p.session.and_then(|i| self.sessions.get_mut(i)),
+            Some(FlowApp::Pptp(p)) => p.session.and_then(|i| self.tracked.sessions.get_mut(i)),
             _ => None,
         }
     }
@@ -352,8 +493,7 @@ impl FlowContext<'_> {
             return;
         };
         let mut sink = SessionSink {
-            sessions: &mut *self.sessions,
-            dropped: &mut *self.sessions_dropped,
+            tracked: &mut *self.tracked,
             config: self.config,
             a: *a,
             b: *b,
@@ -375,8 +515,7 @@ impl FlowContext<'_> {
 /// Applies framer output to the session of one flow, creating the session
 /// at its first message.
 struct SessionSink<'a> {
-    sessions: &'a mut Vec<ControlSession>,
-    dropped: &'a mut u64,
+    tracked: &'a mut Tracked,
     config: &'a Config,
     a: SocketAddr,
     b: SocketAddr,
@@ -397,17 +536,17 @@ impl SessionSink<'_> {
                 ..
             } => {
                 if self.session.is_none() {
-                    if self.sessions.len() >= self.config.limits.sessions {
-                        *self.dropped += 1;
+                    if self.tracked.sessions.len() >= self.config.limits.sessions {
+                        self.tracked.dropped += 1;
                         return;
                     }
-                    let id = format!("pptp-{}", self.sessions.len() + 1);
+                    let id = format!("pptp-{}", self.tracked.sessions.len() + 1);
                     let flow = TcpFlow {
                         a: self.a,
                         b: self.b,
                         syn_seen: self.syn_seen,
                     };
-                    self.sessions.push(ControlSession::new(
+                    self.tracked.sessions.push(ControlSession::new(
                         id,
                         &flow,
                         &msg,
@@ -415,10 +554,13 @@ impl SessionSink<'_> {
                         At::new(first_frame, ts),
                         self.config.limits.messages_per_session,
                     ));
-                    *self.session = Some(self.sessions.len() - 1);
+                    *self.session = Some(self.tracked.sessions.len() - 1);
                 }
                 if let Some(s) = self.current() {
                     s.message(&msg, dir, frame, first_frame, ts);
+                }
+                if let Some(index) = *self.session {
+                    self.tracked.sync(index);
                 }
             }
             StreamItem::Message {
@@ -446,7 +588,7 @@ impl SessionSink<'_> {
     }
 
     fn current(&mut self) -> Option<&mut ControlSession> {
-        self.session.and_then(|i| self.sessions.get_mut(i))
+        self.session.and_then(|i| self.tracked.sessions.get_mut(i))
     }
 
     fn problem(&mut self, kind: StreamProblemKind, frame: u64, bytes: u64, detail: Option<String>) {

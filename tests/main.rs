@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod generated;
 mod golden;
+mod gre_golden;
 mod real_captures;

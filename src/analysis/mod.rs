@@ -10,7 +10,10 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
+mod gre;
+
 use crate::capture::CaptureSummary;
+use crate::gre::flows::GreFlow;
 use crate::pptp::session::{
     CallState, ControlSession, ControlState, Direction, EndReason, StreamProblemKind, ViolationKind,
 };
@@ -153,12 +156,17 @@ pub fn host_pair_filter(a: IpAddr, b: IpAddr) -> String {
 }
 
 /// Every finding for one capture, errors first, then by first frame.
-pub fn findings(sessions: &[ControlSession], capture: &CaptureSummary) -> Vec<Finding> {
+pub fn findings(
+    sessions: &[ControlSession],
+    gre_flows: &[GreFlow],
+    capture: &CaptureSummary,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     capture_findings(capture, &mut out);
     for s in sessions {
         session_findings(s, &mut out);
     }
+    gre::findings(sessions, gre_flows, &mut out);
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

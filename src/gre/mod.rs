@@ -6,6 +6,7 @@
 //! This module owns nothing above GRE: the PPP frame inside is handed on
 //! as a byte slice, and pairing directions with calls is the caller's.
 
+pub mod flows;
 pub mod seqtrack;
 pub mod wire;
 

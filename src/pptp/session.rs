@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use serde::Serialize;
 
 use crate::capture::Timestamp;
+use crate::gre::seqtrack::SeqStats;
 use crate::net::tcp::Dir;
 use crate::pptp::wire::{Body, Message};
 
@@ -280,6 +281,16 @@ pub struct Call {
     /// When the call stopped carrying data (disconnect, or end of control
     /// connection); used to tie GRE to calls whose IDs are reused.
     pub ended: Option<At>,
+    /// Sequence analysis of the call's GRE, per direction (null when none
+    /// was seen that way).
+    pub gre: CallGre,
+}
+
+/// A call's GRE statistics per direction.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CallGre {
+    pub client_to_server: Option<SeqStats>,
+    pub server_to_client: Option<SeqStats>,
 }
 
 impl Call {
@@ -319,6 +330,7 @@ impl Call {
             disconnect: None,
             wan_errors: None,
             ended: None,
+            gre: CallGre::default(),
         }
     }
 
@@ -328,6 +340,22 @@ impl Call {
             self.state,
             CallState::Rejected | CallState::Disconnected | CallState::ClosedWithControl
         )
+    }
+
+    /// True once the call is set up and may carry data.
+    pub fn is_up(&self) -> bool {
+        match self.state {
+            CallState::Connected | CallState::Clearing => true,
+            CallState::Requested | CallState::Answered | CallState::Rejected => false,
+            CallState::Disconnected | CallState::ClosedWithControl => {
+                self.connected.is_some() || (self.kind == CallKind::Outgoing && self.result_code == Some(1))
+            }
+        }
+    }
+
+    /// True once the call has ended.
+    pub fn is_over(&self) -> bool {
+        !self.is_live()
     }
 
     /// The time from which GRE for this call is expected.

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::analysis::Finding;
 use crate::capture::CaptureSummary;
+use crate::gre::flows::{GreCensus, GreFlow};
 use crate::net::tcp::TcpStats;
 use crate::net::NetStats;
 use crate::pptp::session::ControlSession;
@@ -41,6 +42,10 @@ pub struct Report {
     pub tool: Tool,
     pub captures: Vec<CaptureSummary>,
     pub pptp_sessions: Vec<ControlSession>,
+    /// Every enhanced-GRE flow, tied to its call or an orphan.
+    pub gre_flows: Vec<GreFlow>,
+    /// GRE packets by kind, PPTP's and others'.
+    pub gre_census: GreCensus,
     pub findings: Vec<Finding>,
     pub limits_hit: Vec<LimitHit>,
     pub stats: Stats,
@@ -50,6 +55,8 @@ impl Report {
     pub fn new(
         captures: Vec<CaptureSummary>,
         pptp_sessions: Vec<ControlSession>,
+        gre_flows: Vec<GreFlow>,
+        gre_census: GreCensus,
         findings: Vec<Finding>,
         stats: Stats,
         limits_hit: Vec<LimitHit>,
@@ -62,6 +69,8 @@ impl Report {
             },
             captures,
             pptp_sessions,
+            gre_flows,
+            gre_census,
             findings,
             limits_hit,
             stats,

@@ -1,0 +1,645 @@
+//! Every enhanced-GRE flow of a capture, tied to the PPTP call it belongs
+//! to (RFC 2637 §4; protocols.md §1.6).
+//!
+//! A flow is one direction of one call: the packets from one host to
+//! another carrying one Key Call ID, which is always the *receiver's* Call
+//! ID. The control sessions tell this table which keys belong to which call
+//! as calls come up ([`GreTable::register_call`]) and go down
+//! ([`GreTable::end_call`]), in capture order, so a packet is given to the
+//! call live at its time even when Call IDs are reused. A flow with no call
+//! is an *orphan*: analysed all the same and paired with its reverse flow by
+//! address pair.
+//!
+//! Per packet this is one hash lookup (often skipped by a one-entry cache)
+//! and one tracker update; nothing is allocated after a flow is created.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::capture::Timestamp;
+use crate::gre::seqtrack::{DirectionTracker, PacketOrigin, SeqStats};
+use crate::gre::wire::{classify, Gre, GreAnomalies, OtherGreKind};
+
+/// Frames remembered per flow as evidence (first packets, packets outside
+/// their call's lifetime).
+const EVIDENCE_FRAMES: usize = 16;
+
+/// A flow's key: source, destination, Key Call ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FlowKey {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub call_id: u16,
+}
+
+/// Which call of which control session a flow belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct CallRef {
+    /// Index in the report's `pptp_sessions`.
+    pub session: usize,
+    /// Index in that session's `calls`.
+    pub call: usize,
+}
+
+/// Whether a flow runs client → server or server → client of its call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowDirection {
+    ClientToServer,
+    ServerToClient,
+}
+
+/// One GRE flow as the report lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GreFlow {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub call_id: u16,
+    /// The session id (`pptp-N`) once the report is built.
+    pub session: Option<String>,
+    pub call_index: Option<usize>,
+    /// True when no call of any control session in the capture claims it.
+    pub orphan: bool,
+    pub direction: Option<FlowDirection>,
+    /// Index in `gre_flows` of the opposite direction, when known.
+    pub reverse: Option<usize>,
+    /// The session whose two hosts this flow runs between, when it is an
+    /// orphan there: its Call ID is one no call on that connection has.
+    pub unknown_to_session: Option<String>,
+    pub stats: SeqStats,
+    /// Packets before the call was set up (reply or connect), with frames.
+    pub before_call: u64,
+    pub before_call_frames: Vec<u64>,
+    /// Packets after the call was cleared, with frames.
+    pub after_call: u64,
+    pub after_call_frames: Vec<u64>,
+    /// Header problems, counted.
+    pub anomalies: AnomalyCounts,
+    /// Frames of the first packets.
+    pub first_frames: Vec<u64>,
+    /// True when the call was known from the other direction only and this
+    /// flow was tied to it by address pair (its Call ID then completes the
+    /// call's pair).
+    pub adopted: bool,
+    #[serde(skip)]
+    pub(crate) call: Option<CallRef>,
+    #[serde(skip)]
+    session_hosts: Option<usize>,
+    #[serde(skip)]
+    tracker: DirectionTracker,
+    #[serde(skip)]
+    call_up: bool,
+    #[serde(skip)]
+    call_ended: bool,
+    /// Packets taken, capture duplicates included.
+    #[serde(skip)]
+    seen: u64,
+}
+
+/// GRE header anomalies of a flow, each counted (RFC 2637 §4.1).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct AnomalyCounts {
+    pub checksum_present: u64,
+    pub routing_present: u64,
+    pub strict_source_route: u64,
+    pub recursion_nonzero: u64,
+    pub unknown_flags: u64,
+    pub trailing_bytes: u64,
+    pub payload_truncated: u64,
+}
+
+impl AnomalyCounts {
+    fn add(&mut self, a: GreAnomalies) {
+        let bump = |set: bool, n: &mut u64| *n += u64::from(set);
+        bump(
+            a.contains(GreAnomalies::CHECKSUM_PRESENT),
+            &mut self.checksum_present,
+        );
+        bump(
+            a.contains(GreAnomalies::ROUTING_PRESENT),
+            &mut self.routing_present,
+        );
+        bump(
+            a.contains(GreAnomalies::STRICT_SOURCE_ROUTE),
+            &mut self.strict_source_route,
+        );
+        bump(
+            a.contains(GreAnomalies::RECURSION_NONZERO),
+            &mut self.recursion_nonzero,
+        );
+        bump(a.contains(GreAnomalies::UNKNOWN_FLAGS), &mut self.unknown_flags);
+        bump(a.contains(GreAnomalies::TRAILING_BYTES), &mut self.trailing_bytes);
+        bump(
+            a.contains(GreAnomalies::PAYLOAD_TRUNCATED),
+            &mut self.payload_truncated,
+        );
+    }
+
+    /// All anomalies together.
+    pub fn total(&self) -> u64 {
+        self.checksum_present
+            + self.routing_present
+            + self.strict_source_route
+            + self.recursion_nonzero
+            + self.unknown_flags
+            + self.trailing_bytes
+            + self.payload_truncated
+    }
+}
+
+/// GRE that is not PPTP's, counted by kind.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GreCensus {
+    /// Enhanced GRE (version 1, PPP) packets.
+    pub pptp_packets: u64,
+    /// Version-1 PPP GRE without the K bit (no Call ID: cannot belong to a
+    /// call).
+    pub pptp_key_missing: u64,
+    /// GRE headers too short to read.
+    pub malformed: u64,
+    /// Other GRE by kind: plain, ERSPAN, NVGRE, keepalives, bonding, …
+    pub other: Vec<OtherGre>,
+    /// Packets not tracked because the flow limit was reached.
+    pub untracked_packets: u64,
+}
+
+/// One kind of non-PPTP GRE.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherGre {
+    pub kind: String,
+    pub version: u8,
+    pub protocol: u16,
+    pub packets: u64,
+}
+
+/// What the control connection says about a call's GRE.
+#[derive(Debug, Clone, Copy)]
+pub struct CallKeys {
+    pub client: IpAddr,
+    pub server: IpAddr,
+    pub client_call_id: Option<u16>,
+    pub server_call_id: Option<u16>,
+    pub client_window: Option<u16>,
+    pub server_window: Option<u16>,
+    /// The call is set up (GRE may flow).
+    pub up: bool,
+    /// The call's request or reply is in the capture (so GRE before it is
+    /// early, not just older than the capture).
+    pub setup_seen: bool,
+}
+
+/// A fast hasher for flow keys (addresses and a call id; not attacker-chosen
+/// in a way that matters for one offline pass).
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (d, s) in word.iter_mut().zip(chunk) {
+                *d = *s;
+            }
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(v)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.0 = (self.0.rotate_left(5) ^ v as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The call a key is expected on, and the host pair of its session.
+#[derive(Debug, Clone, Copy)]
+struct Expected {
+    call: CallRef,
+    direction: FlowDirection,
+    /// The receive window the receiver announced (0 = none).
+    window: u16,
+    /// The call is set up.
+    up: bool,
+}
+
+/// All GRE flows of a capture.
+pub struct GreTable {
+    flows: Vec<GreFlow>,
+    /// The current flow of each key (a key gets a new flow when a new call
+    /// takes it over).
+    current: FastMap<FlowKey, usize>,
+    /// Keys the control sessions announced, with their call.
+    expected: FastMap<FlowKey, Expected>,
+    /// Host pairs (client, server) of control sessions, by session index.
+    session_hosts: FastMap<(IpAddr, IpAddr), usize>,
+    census: GreCensus,
+    other: FastMap<(u8, u16, OtherGreKind), u64>,
+    max_flows: usize,
+    last: Option<(FlowKey, usize)>,
+}
+
+impl GreTable {
+    pub fn new(max_flows: usize) -> Self {
+        GreTable {
+            flows: Vec::new(),
+            current: FastMap::default(),
+            expected: FastMap::default(),
+            session_hosts: FastMap::default(),
+            census: GreCensus::default(),
+            other: FastMap::default(),
+            max_flows,
+            last: None,
+        }
+    }
+
+    /// A control session between `client` and `server` exists (GRE between
+    /// the two with an unknown Call ID is then worth a finding).
+    pub fn register_session(&mut self, session: usize, client: IpAddr, server: IpAddr) {
+        self.session_hosts.entry((client, server)).or_insert(session);
+    }
+
+    /// A call's Call IDs are known: client → server GRE will carry
+    /// `server_call_id`, server → client GRE `client_call_id`.
+    pub fn register_call(&mut self, call: CallRef, keys: &CallKeys) {
+        let up = keys.up;
+        let announced = [
+            keys.server_call_id.map(|id| {
+                let key = FlowKey {
+                    src: keys.client,
+                    dst: keys.server,
+                    call_id: id,
+                };
+                (
+                    key,
+                    FlowDirection::ClientToServer,
+                    keys.server_window.unwrap_or(0),
+                )
+            }),
+            keys.client_call_id.map(|id| {
+                let key = FlowKey {
+                    src: keys.server,
+                    dst: keys.client,
+                    call_id: id,
+                };
+                (
+                    key,
+                    FlowDirection::ServerToClient,
+                    keys.client_window.unwrap_or(0),
+                )
+            }),
+        ];
+        for (key, direction, window) in announced.into_iter().flatten() {
+            self.expected.insert(
+                key,
+                Expected {
+                    call,
+                    direction,
+                    window,
+                    up,
+                },
+            );
+            if let Some(&index) = self.current.get(&key) {
+                let Some(flow) = self.flows.get_mut(index) else {
+                    continue;
+                };
+                match flow.call {
+                    Some(existing) if existing == call => {
+                        flow.call_up |= up;
+                        if window != 0 {
+                            flow.tracker.set_peer_window(window);
+                        }
+                    }
+                    Some(_) => {
+                        // The key now belongs to a new call: the next
+                        // packet starts a new flow.
+                        self.current.remove(&key);
+                        self.last = None;
+                    }
+                    None => {
+                        // GRE seen before the call was known belongs to it.
+                        // It came early only if the set-up is in the capture
+                        // (a call first seen mid-session was already up).
+                        flow.call = Some(call);
+                        flow.direction = Some(direction);
+                        flow.call_up = up;
+                        if keys.setup_seen {
+                            flow.before_call = flow.seen;
+                            flow.before_call_frames = flow.first_frames.clone();
+                        }
+                        if window != 0 {
+                            flow.tracker.set_peer_window(window);
+                        }
+                    }
+                }
+            }
+        }
+        self.pair_call_flows(call);
+    }
+
+    /// The call's set-up completed (reply with result 1, or connected).
+    pub fn call_up(&mut self, call: CallRef) {
+        for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
+            flow.call_up = true;
+        }
+        for e in self.expected.values_mut().filter(|e| e.call == call) {
+            e.up = true;
+        }
+    }
+
+    /// The call was cleared: later GRE on its keys is "after the call".
+    pub fn end_call(&mut self, call: CallRef) {
+        for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
+            flow.call_ended = true;
+        }
+        self.expected.retain(|_, e| e.call != call);
+    }
+
+    /// Takes one GRE packet (the bytes from the GRE header on, trimmed to
+    /// the IP payload).
+    pub fn packet(
+        &mut self,
+        src: IpAddr,
+        dst: IpAddr,
+        gre: &[u8],
+        ts: Timestamp,
+        frame: u64,
+        origin: PacketOrigin,
+    ) {
+        let pkt = match classify(gre) {
+            Gre::Pptp(p) => p,
+            Gre::Other {
+                version,
+                protocol,
+                kind,
+            } => {
+                *self.other.entry((version, protocol, kind)).or_insert(0) += 1;
+                return;
+            }
+            Gre::Malformed(crate::gre::wire::GreError::PptpKeyMissing { .. }) => {
+                self.census.pptp_key_missing += 1;
+                return;
+            }
+            Gre::Malformed(_) => {
+                self.census.malformed += 1;
+                return;
+            }
+        };
+        self.census.pptp_packets += 1;
+        let key = FlowKey {
+            src,
+            dst,
+            call_id: pkt.call_id,
+        };
+        let index = match self.last {
+            Some((k, i)) if k == key => i,
+            _ => match self.current.get(&key) {
+                Some(&i) => i,
+                None => match self.new_flow(key) {
+                    Some(i) => i,
+                    None => {
+                        self.census.untracked_packets += 1;
+                        return;
+                    }
+                },
+            },
+        };
+        self.last = Some((key, index));
+        let Some(flow) = self.flows.get_mut(index) else {
+            return;
+        };
+        flow.seen += 1;
+        if flow.first_frames.len() < EVIDENCE_FRAMES {
+            flow.first_frames.push(frame);
+        }
+        if flow.call.is_some() {
+            if flow.call_ended {
+                flow.after_call += 1;
+                if flow.after_call_frames.len() < EVIDENCE_FRAMES {
+                    flow.after_call_frames.push(frame);
+                }
+            } else if !flow.call_up {
+                flow.before_call += 1;
+                if flow.before_call_frames.len() < EVIDENCE_FRAMES {
+                    flow.before_call_frames.push(frame);
+                }
+            }
+        }
+        if !pkt.anomalies.is_empty() {
+            flow.anomalies.add(pkt.anomalies);
+        }
+        let seen = flow.tracker.on_packet(&pkt, ts, frame, origin);
+        let reverse = flow.reverse;
+        if let (Some(ack), Some(r)) = (seen.ack, reverse) {
+            if let Some(rev) = self.flows.get_mut(r) {
+                rev.tracker.on_peer_ack(ack, ts);
+            }
+        }
+    }
+
+    fn new_flow(&mut self, key: FlowKey) -> Option<usize> {
+        if self.flows.len() >= self.max_flows {
+            return None;
+        }
+        let expected = self.expected.get(&key).copied();
+        let mut tracker = DirectionTracker::new();
+        if let Some(e) = expected {
+            if e.window != 0 {
+                tracker.set_peer_window(e.window);
+            }
+        }
+        let session_hosts = self
+            .session_hosts
+            .get(&(key.src, key.dst))
+            .or_else(|| self.session_hosts.get(&(key.dst, key.src)))
+            .copied();
+        let index = self.flows.len();
+        self.flows.push(GreFlow {
+            src: key.src,
+            dst: key.dst,
+            call_id: key.call_id,
+            session: None,
+            call_index: None,
+            orphan: expected.is_none(),
+            direction: expected.map(|e| e.direction),
+            reverse: None,
+            unknown_to_session: None,
+            stats: SeqStats::default(),
+            before_call: 0,
+            before_call_frames: Vec::new(),
+            after_call: 0,
+            after_call_frames: Vec::new(),
+            anomalies: AnomalyCounts::default(),
+            first_frames: Vec::with_capacity(EVIDENCE_FRAMES),
+            adopted: false,
+            call: expected.map(|e| e.call),
+            session_hosts: if expected.is_none() { session_hosts } else { None },
+            tracker,
+            call_up: expected.is_some_and(|e| e.up),
+            call_ended: false,
+            seen: 0,
+        });
+        self.current.insert(key, index);
+        match expected {
+            Some(e) => self.pair_call_flows(e.call),
+            None => self.pair_orphan(index),
+        }
+        Some(index)
+    }
+
+    /// Links the two directions of a call.
+    fn pair_call_flows(&mut self, call: CallRef) {
+        let mut c2s = None;
+        let mut s2c = None;
+        for (i, f) in self.flows.iter().enumerate().rev() {
+            if f.call == Some(call) {
+                match f.direction {
+                    Some(FlowDirection::ClientToServer) if c2s.is_none() => c2s = Some(i),
+                    Some(FlowDirection::ServerToClient) if s2c.is_none() => s2c = Some(i),
+                    _ => {}
+                }
+            }
+        }
+        if let (Some(a), Some(b)) = (c2s, s2c) {
+            if let Some(f) = self.flows.get_mut(a) {
+                f.reverse = Some(b);
+            }
+            if let Some(f) = self.flows.get_mut(b) {
+                f.reverse = Some(a);
+            }
+        }
+    }
+
+    /// Pairs an orphan with the one unpaired orphan going the other way
+    /// between the same hosts, if there is exactly one.
+    fn pair_orphan(&mut self, index: usize) {
+        let Some(flow) = self.flows.get(index) else { return };
+        let (src, dst) = (flow.src, flow.dst);
+        let mut candidates = self.flows.iter().enumerate().filter(|(i, f)| {
+            *i != index && f.call.is_none() && f.reverse.is_none() && f.src == dst && f.dst == src
+        });
+        let (Some((other, _)), None) = (candidates.next(), candidates.next()) else {
+            return;
+        };
+        if let Some(f) = self.flows.get_mut(other) {
+            f.reverse = Some(index);
+        }
+        if let Some(f) = self.flows.get_mut(index) {
+            f.reverse = Some(other);
+        }
+    }
+
+    /// Ends the capture: statistics settled, session ids filled in by the
+    /// caller from `session_ids`.
+    pub fn finish(mut self, session_ids: &[String]) -> (Vec<GreFlow>, GreCensus) {
+        self.adopt_reverse_orphans();
+        for flow in &mut self.flows {
+            flow.stats = flow.tracker.stats();
+            if let Some(call) = flow.call {
+                flow.session = session_ids.get(call.session).cloned();
+                flow.call_index = Some(call.call);
+                flow.orphan = false;
+            } else {
+                flow.orphan = true;
+                flow.unknown_to_session = flow.session_hosts.and_then(|s| session_ids.get(s).cloned());
+            }
+        }
+        let mut other: Vec<OtherGre> = self
+            .other
+            .iter()
+            .map(|(&(version, protocol, kind), &packets)| OtherGre {
+                kind: kind.name().to_string(),
+                version,
+                protocol,
+                packets,
+            })
+            .collect();
+        other.sort_by(|a, b| b.packets.cmp(&a.packets).then(a.kind.cmp(&b.kind)));
+        self.census.other = other;
+        (self.flows, self.census)
+    }
+
+    /// A call known from one direction only (typically picked up
+    /// mid-session: a Set-Link-Info names the server's Call ID, never the
+    /// client's) takes the one orphan flow going the other way between the
+    /// same hosts, which tells its missing Call ID.
+    fn adopt_reverse_orphans(&mut self) {
+        let mut adoptions = Vec::new();
+        for (i, f) in self.flows.iter().enumerate() {
+            let (Some(call), Some(direction)) = (f.call, f.direction) else {
+                continue;
+            };
+            // Already paired (as orphans, before the call was known) or the
+            // one candidate going the other way.
+            let paired = f
+                .reverse
+                .filter(|&j| self.flows.get(j).is_some_and(|o| o.call.is_none()));
+            let candidate = match (f.reverse, paired) {
+                (_, Some(j)) => Some(j),
+                (Some(_), None) => None,
+                (None, None) => {
+                    let mut orphans = self
+                        .flows
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| o.call.is_none() && o.src == f.dst && o.dst == f.src);
+                    match (orphans.next(), orphans.next()) {
+                        (Some((j, _)), None) => Some(j),
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(j) = candidate {
+                let reverse = match direction {
+                    FlowDirection::ClientToServer => FlowDirection::ServerToClient,
+                    FlowDirection::ServerToClient => FlowDirection::ClientToServer,
+                };
+                adoptions.push((i, j, call, reverse));
+            }
+        }
+        for (i, j, call, direction) in adoptions {
+            if let Some(o) = self.flows.get_mut(j) {
+                if o.call.is_some() {
+                    continue;
+                }
+                o.call = Some(call);
+                o.direction = Some(direction);
+                o.adopted = true;
+                o.reverse = Some(i);
+            }
+            if let Some(f) = self.flows.get_mut(i) {
+                f.reverse = Some(j);
+            }
+        }
+    }
+
+    /// Flows so far.
+    pub fn len(&self) -> usize {
+        self.flows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.flows.is_empty()
+    }
+}
+
+impl GreFlow {
+    /// The call this flow belongs to.
+    pub fn call_ref(&self) -> Option<CallRef> {
+        self.call
+    }
+}
