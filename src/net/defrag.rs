@@ -211,7 +211,7 @@ impl Defragmenter {
         let start = fragment.offset;
         let consistent = match entry.end {
             Some(known) => end <= known && (fragment.more || end == known),
-            None => fragment.more || entry.held.last().map_or(true, |&(_, e)| e <= end),
+            None => fragment.more || entry.held.last().is_none_or(|&(_, e)| e <= end),
         };
         if !consistent {
             stats.inconsistent += 1;
