@@ -153,6 +153,14 @@ fn session(out: &mut String, s: &ControlSession) {
             phase = Some(p);
         }
         line(out, m, t0);
+        // The data phase of each call that came up at this message, as one
+        // summarised line per direction.
+        for call in s.calls.iter().filter(|c| c.up_since().map(|a| a.frame) == Some(m.frame)) {
+            gre_lines(out, call);
+        }
+    }
+    for call in s.calls.iter().filter(|c| c.up_since().is_none()) {
+        gre_lines(out, call);
     }
     for (frame, time, text) in pending {
         let _ = writeln!(
@@ -218,4 +226,42 @@ fn line(out: &mut String, m: &MessageRecord, t0: f64) {
         arrow,
         fields
     );
+}
+
+/// The data phase of one call: GRE in each direction, summarised.
+fn gre_lines(out: &mut String, call: &crate::pptp::session::Call) {
+    let _ = writeln!(
+        out,
+        "  ── data (GRE) ── PPP runs in enhanced GRE; each side numbers its packets and acknowledges the other's, nothing is retransmitted."
+    );
+    let dirs = [
+        ("client ──▶ server", call.server_call_id, call.gre.client_to_server.as_ref()),
+        ("client ◀── server", call.client_call_id, call.gre.server_to_client.as_ref()),
+    ];
+    for (arrow, id, st) in dirs {
+        let id = id.map_or("?".to_string(), |i| i.to_string());
+        match st {
+            None => {
+                let _ = writeln!(out, "  {:>10}  {:>7}  {arrow}  call ID {id}: no GRE seen", "", "");
+            }
+            Some(st) => {
+                let frames = match (st.first_frame, st.last_frame) {
+                    (Some(a), Some(b)) => format!("{a}-{b}"),
+                    _ => String::new(),
+                };
+                let seq = match (st.first_seq, st.last_seq) {
+                    (Some(a), Some(b)) => format!(", seq {a}..{b}"),
+                    _ => String::new(),
+                };
+                let mut text = format!(
+                    "{arrow}  call ID {id}: {} packets ({} data, {} ack-only){seq}, lost {}, dup {}, reordered {}",
+                    st.packets, st.data_packets, st.ack_only_packets, st.lost, st.duplicates, st.reordered
+                );
+                if let Some(m) = st.ack_latency.median {
+                    let _ = write!(text, ", ack latency {:.1} ms", m * 1000.0);
+                }
+                let _ = writeln!(out, "  {:>10}  {:>7}  {text}", "", frames);
+            }
+        }
+    }
 }

@@ -81,18 +81,7 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(out, "PPTP control connections\n{t}\n");
 
-        let mut t = table(&[
-            "Session",
-            "Call",
-            "Client ID",
-            "Server ID",
-            "Kind",
-            "Request",
-            "Reply",
-            "Speed",
-            "Windows c/s",
-            "Outcome",
-        ]);
+        let mut t = table(&["Session", "Call", "IDs c/s", "Kind", "Request", "Reply", "Windows c/s", "GRE c→s", "GRE s→c", "Outcome"]);
         let mut any = false;
         for s in &report.pptp_sessions {
             for c in &s.calls {
@@ -100,15 +89,13 @@ pub fn render(report: &Report) -> String {
                 t.add_row(vec![
                     s.id.clone(),
                     c.index.to_string(),
-                    opt(c.client_call_id),
-                    opt(c.server_call_id),
+                    format!("{}/{}", opt(c.client_call_id), opt(c.server_call_id)),
                     format!("{:?}", c.kind).to_lowercase(),
                     c.request.map_or("-".into(), |a| format!("#{}", a.frame)),
-                    c.reply
-                        .or(c.connected)
-                        .map_or("-".into(), |a| format!("#{}", a.frame)),
-                    c.connect_speed.map_or("-".into(), |v| v.to_string()),
+                    c.reply.or(c.connected).map_or("-".into(), |a| format!("#{}", a.frame)),
                     format!("{}/{}", opt(c.client_window), opt(c.server_window)),
+                    gre_words(c.gre.client_to_server.as_ref()),
+                    gre_words(c.gre.server_to_client.as_ref()),
                     c.outcome.clone(),
                 ]);
             }
@@ -116,6 +103,45 @@ pub fn render(report: &Report) -> String {
         if any {
             let _ = writeln!(out, "Calls\n{t}\n");
         }
+    }
+
+    if !report.gre_flows.is_empty() {
+        let mut t = table(&["Flow", "Call ID", "Call", "Packets", "Seq", "Lost", "Dup", "Reord", "Cap dup", "Ack latency"]);
+        for f in &report.gre_flows {
+            let st = &f.stats;
+            let call = match (&f.session, f.call_index) {
+                (Some(s), Some(c)) => format!("{s} #{c}"),
+                _ if f.orphan => "orphan".to_string(),
+                _ => "-".to_string(),
+            };
+            t.add_row(vec![
+                format!("{} → {}", f.src, f.dst),
+                f.call_id.to_string(),
+                call,
+                format!("{} ({} data, {} ack-only)", st.packets, st.data_packets, st.ack_only_packets),
+                match (st.first_seq, st.last_seq) {
+                    (Some(a), Some(b)) => format!("{a}..{b}"),
+                    _ => "-".into(),
+                },
+                st.lost.to_string(),
+                st.duplicates.to_string(),
+                st.reordered.to_string(),
+                st.capture_duplicates.to_string(),
+                latency_words(st),
+            ]);
+        }
+        let _ = writeln!(out, "GRE flows\n{t}\n");
+    }
+    let census = &report.gre_census;
+    if !census.other.is_empty() || census.malformed > 0 || census.pptp_key_missing > 0 {
+        let mut parts: Vec<String> = census.other.iter().map(|o| format!("{} ×{}", o.kind, o.packets)).collect();
+        if census.malformed > 0 {
+            parts.push(format!("malformed ×{}", census.malformed));
+        }
+        if census.pptp_key_missing > 0 {
+            parts.push(format!("GREv1 without key ×{}", census.pptp_key_missing));
+        }
+        let _ = writeln!(out, "Other GRE (not PPTP): {}\n", parts.join(", "));
     }
 
     if report.findings.is_empty() {
@@ -210,5 +236,32 @@ fn end_words(s: &ControlSession) -> String {
         EndReason::TcpRst => format!("TCP RST{at}"),
         EndReason::OpenAtCaptureEnd => "open at capture end".into(),
         EndReason::Evicted => "untracked (limit)".into(),
+    }
+}
+
+/// `N pkts, L lost, D dup, R reord, med X ms` for one direction of a call.
+fn gre_words(st: Option<&crate::gre::seqtrack::SeqStats>) -> String {
+    let Some(st) = st else { return "none".into() };
+    let mut w = format!("{} pkts", st.packets);
+    if st.lost > 0 {
+        let _ = write!(w, "\n{} lost", st.lost);
+    }
+    if st.duplicates > 0 {
+        let _ = write!(w, "\n{} dup", st.duplicates);
+    }
+    if st.reordered > 0 {
+        let _ = write!(w, "\n{} reord", st.reordered);
+    }
+    if let Some(m) = st.ack_latency.median {
+        let _ = write!(w, "\nack {:.1} ms", m * 1000.0);
+    }
+    w
+}
+
+fn latency_words(st: &crate::gre::seqtrack::SeqStats) -> String {
+    let l = &st.ack_latency;
+    match (l.min, l.median, l.max) {
+        (Some(a), Some(m), Some(b)) => format!("{:.1}/{:.1}/{:.1} ms", a * 1000.0, m * 1000.0, b * 1000.0),
+        _ => "-".into(),
     }
 }
