@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod capture;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod error;
 pub mod gre;
 pub mod net;
