@@ -6,3 +6,4 @@ mod generated;
 mod golden;
 mod gre_golden;
 mod real_captures;
+mod scenarios;

@@ -155,7 +155,11 @@ fn session(out: &mut String, s: &ControlSession) {
         line(out, m, t0);
         // The data phase of each call that came up at this message, as one
         // summarised line per direction.
-        for call in s.calls.iter().filter(|c| c.up_since().map(|a| a.frame) == Some(m.frame)) {
+        for call in s
+            .calls
+            .iter()
+            .filter(|c| c.up_since().map(|a| a.frame) == Some(m.frame))
+        {
             gre_lines(out, call);
         }
     }
@@ -235,8 +239,16 @@ fn gre_lines(out: &mut String, call: &crate::pptp::session::Call) {
         "  ── data (GRE) ── PPP runs in enhanced GRE; each side numbers its packets and acknowledges the other's, nothing is retransmitted."
     );
     let dirs = [
-        ("client ──▶ server", call.server_call_id, call.gre.client_to_server.as_ref()),
-        ("client ◀── server", call.client_call_id, call.gre.server_to_client.as_ref()),
+        (
+            "client ──▶ server",
+            call.server_call_id,
+            call.gre.client_to_server.as_ref(),
+        ),
+        (
+            "client ◀── server",
+            call.client_call_id,
+            call.gre.server_to_client.as_ref(),
+        ),
     ];
     for (arrow, id, st) in dirs {
         let id = id.map_or("?".to_string(), |i| i.to_string());

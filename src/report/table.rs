@@ -81,7 +81,18 @@ pub fn render(report: &Report) -> String {
         }
         let _ = writeln!(out, "PPTP control connections\n{t}\n");
 
-        let mut t = table(&["Session", "Call", "IDs c/s", "Kind", "Request", "Reply", "Windows c/s", "GRE c→s", "GRE s→c", "Outcome"]);
+        let mut t = table(&[
+            "Session",
+            "Call",
+            "IDs c/s",
+            "Kind",
+            "Request",
+            "Reply",
+            "Windows c/s",
+            "GRE c→s",
+            "GRE s→c",
+            "Outcome",
+        ]);
         let mut any = false;
         for s in &report.pptp_sessions {
             for c in &s.calls {
@@ -92,7 +103,9 @@ pub fn render(report: &Report) -> String {
                     format!("{}/{}", opt(c.client_call_id), opt(c.server_call_id)),
                     format!("{:?}", c.kind).to_lowercase(),
                     c.request.map_or("-".into(), |a| format!("#{}", a.frame)),
-                    c.reply.or(c.connected).map_or("-".into(), |a| format!("#{}", a.frame)),
+                    c.reply
+                        .or(c.connected)
+                        .map_or("-".into(), |a| format!("#{}", a.frame)),
                     format!("{}/{}", opt(c.client_window), opt(c.server_window)),
                     gre_words(c.gre.client_to_server.as_ref()),
                     gre_words(c.gre.server_to_client.as_ref()),
@@ -106,7 +119,18 @@ pub fn render(report: &Report) -> String {
     }
 
     if !report.gre_flows.is_empty() {
-        let mut t = table(&["Flow", "Call ID", "Call", "Packets", "Seq", "Lost", "Dup", "Reord", "Cap dup", "Ack latency"]);
+        let mut t = table(&[
+            "Flow",
+            "Call ID",
+            "Call",
+            "Packets",
+            "Seq",
+            "Lost",
+            "Dup",
+            "Reord",
+            "Cap dup",
+            "Ack latency",
+        ]);
         for f in &report.gre_flows {
             let st = &f.stats;
             let call = match (&f.session, f.call_index) {
@@ -118,7 +142,10 @@ pub fn render(report: &Report) -> String {
                 format!("{} → {}", f.src, f.dst),
                 f.call_id.to_string(),
                 call,
-                format!("{} ({} data, {} ack-only)", st.packets, st.data_packets, st.ack_only_packets),
+                format!(
+                    "{} ({} data, {} ack-only)",
+                    st.packets, st.data_packets, st.ack_only_packets
+                ),
                 match (st.first_seq, st.last_seq) {
                     (Some(a), Some(b)) => format!("{a}..{b}"),
                     _ => "-".into(),
@@ -134,7 +161,11 @@ pub fn render(report: &Report) -> String {
     }
     let census = &report.gre_census;
     if !census.other.is_empty() || census.malformed > 0 || census.pptp_key_missing > 0 {
-        let mut parts: Vec<String> = census.other.iter().map(|o| format!("{} ×{}", o.kind, o.packets)).collect();
+        let mut parts: Vec<String> = census
+            .other
+            .iter()
+            .map(|o| format!("{} ×{}", o.kind, o.packets))
+            .collect();
         if census.malformed > 0 {
             parts.push(format!("malformed ×{}", census.malformed));
         }
