@@ -564,6 +564,23 @@ fn session_findings(s: &ControlSession, out: &mut Vec<Finding>) {
                 .frames(desyncs.iter().map(|g| g.frame)),
         );
     }
+    let partial: Vec<_> = s.stream_problems.iter().filter(|p| p.kind == StreamProblemKind::Partial).collect();
+    if let Some(first) = partial.first() {
+        out.push(
+            Finding::new(
+                "pptp_message_truncated",
+                Severity::Warning,
+                format!("{} PPTP message(s) cut short", partial.len()),
+            )
+            .session(s)
+            .explain(format!(
+                "A message's bytes stop before its Length ({}): bytes were lost, or the connection or the \
+                 capture ended in the middle of it. It was not decoded.",
+                first.detail.as_deref().unwrap_or("")
+            ))
+            .frames(partial.iter().map(|g| g.frame)),
+        );
+    }
     let undecodable: Vec<_> = s
         .stream_problems
         .iter()
