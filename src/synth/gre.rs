@@ -18,6 +18,7 @@ use super::tcp::Side;
 use super::trace::Trace;
 use super::writer::FrameWriter;
 use super::Result;
+use crate::capture::Timestamp;
 
 /// One GRE packet, prepared for emission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +50,15 @@ pub struct GreRecord {
     pub acknowledgment: Option<u32>,
     /// Bytes of PPP frame carried.
     pub payload_len: usize,
+    /// IPv4 Identification of the datagram (for IPv6, the value the
+    /// sender's counter would have used; IPv6 carries none).
+    pub ip_id: u16,
+    /// Capture time.
+    #[serde(skip)]
+    pub ts: Timestamp,
+    /// For the second capture of the same datagram (a capture artefact,
+    /// e.g. one frame seen on two interfaces): the frame of the first.
+    pub copy_of: Option<u64>,
 }
 
 /// A PPTP call's GRE traffic between two hosts.
@@ -168,6 +178,7 @@ impl GreCall {
         let frame = self
             .link
             .frame(&src, &dst, &ip, packet.sender == self.capture_host);
+        let ts = trace.now();
         let number = trace.emit(self.interface, &frame)?;
         if let Some(seq) = packet.sequence {
             let r = &mut self.received[peer];
@@ -189,6 +200,9 @@ impl GreCall {
                 sequence: packet.sequence,
                 acknowledgment: packet.acknowledgment,
                 payload_len: packet.payload.len(),
+                ip_id: id,
+                ts,
+                copy_of: None,
             });
         }
         Ok(number)

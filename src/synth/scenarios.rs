@@ -34,6 +34,12 @@ use super::writer::{
 use super::Result;
 use crate::capture::{LinkType, Timestamp};
 
+mod data_plane;
+pub use data_plane::{
+    gre_ack_only, gre_before_after, gre_blocked, gre_call_ids_reused, gre_doubled, gre_dup_reorder, gre_loss,
+    gre_nat, gre_one_way, gre_orphan, gre_two_calls_swapped, gre_window, gre_wrap,
+};
+
 /// A generated capture: its file name, its bytes and its ground truth.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -183,14 +189,14 @@ impl<W: FrameWriter> Script<W> {
             if packets.is_empty() {
                 continue;
             }
-            self.truth.gre.push(GreFlowTruth {
+            self.truth.gre.push(GreFlowTruth::new(
                 connection,
                 from,
-                src: call.host(from).ip,
-                dst: call.host(from.peer()).ip,
-                call_id: call.call_id(from.peer()),
+                call.host(from).ip,
+                call.host(from.peer()).ip,
+                call.call_id(from.peer()),
                 packets,
-            });
+            ));
         }
     }
 
@@ -1817,6 +1823,19 @@ pub fn all() -> Result<Vec<Scenario>> {
         pptp_port_8080()?,
         pptp_incoming_call()?,
         http_port_1723()?,
+        gre_loss()?,
+        gre_dup_reorder()?,
+        gre_wrap()?,
+        gre_ack_only()?,
+        gre_two_calls_swapped()?,
+        gre_orphan()?,
+        gre_doubled()?,
+        gre_blocked()?,
+        gre_one_way()?,
+        gre_call_ids_reused()?,
+        gre_before_after()?,
+        gre_window()?,
+        gre_nat()?,
     ])
 }
 
@@ -1838,7 +1857,15 @@ pub fn readme(scenarios: &[Scenario]) -> String {
          - Frame numbers count from 1, as in Wireshark. A message's frame is the frame that \
          carried its last byte (Wireshark's frame for a message split over segments).\n\
          - GRE rows read `frame: seq S ack A`; `–` means the field is absent (an ack-only \
-         packet has no sequence number).\n\n",
+         packet has no sequence number).\n\
+         - `copy of N` in a GRE row marks a second capture of frame N's datagram (same IP \
+         Identification and bytes).\n\
+         - A flow's `counts` line is what a sequence analysis of it must find, as defined by \
+         `GreStatsTruth` in `src/synth/truth.rs`: capture copies count only as capture \
+         duplicates; lost numbers lie between the first and the highest number captured; \
+         \"max ack sent\" is what the flow's sender acknowledged of the reverse flow, the \
+         acks, latency and window figures after it are what the reverse flow's acks say \
+         about this flow.\n\n",
     );
     s.push_str("| File | Frames | What it shows |\n|---|---|---|\n");
     for sc in scenarios {
@@ -1890,7 +1917,7 @@ mod tests {
     fn scenarios_are_deterministic_and_named_uniquely() {
         let a = all().unwrap();
         let b = all().unwrap();
-        assert_eq!(a.len(), 21);
+        assert_eq!(a.len(), 34);
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.file_name, y.file_name);
             assert_eq!(x.bytes, y.bytes, "{}", x.file_name);
@@ -1899,7 +1926,7 @@ mod tests {
         let mut names: Vec<&str> = a.iter().map(|s| s.file_name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 21);
+        assert_eq!(names.len(), 34);
         let total: usize = a.iter().map(|s| s.bytes.len()).sum();
         assert!(total < 1 << 20, "captures total {total} bytes");
     }
