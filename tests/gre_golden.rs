@@ -174,6 +174,14 @@ fn generated_captures_gre_counts_agree_with_tshark() {
         let Some(capture) = name.strip_suffix(".gre.tsv") else {
             continue;
         };
+        // Where tshark's flat list cannot stand for the truth: two calls
+        // reuse the same Call IDs (one key, two calls), or every packet is
+        // captured twice (the copies look like duplicates). The exact
+        // counts of both are checked against the generator's ground truth
+        // in `generated.rs`.
+        if matches!(capture, "gre-call-ids-reused.pcap" | "gre-doubled.pcap") {
+            continue;
+        }
         let path = common::own(capture);
         if path.exists() {
             check(&path, &entry.path());

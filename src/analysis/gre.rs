@@ -253,9 +253,26 @@ fn flow_findings(flow: &GreFlow, out: &mut Vec<Finding>) {
             " PPTP never retransmits (RFC 2637 §4), so lost packets are lost for PPP: MPPE resynchronises \
              and TCP inside the tunnel retransmits, which users see as slowness or drops."
         );
+        // Acks naming numbers the capture never saw: the receiver got them,
+        // so they were lost to the capture, not on the path.
+        let severity = if st.acks_beyond_seen > 0 {
+            let _ = write!(
+                explanation,
+                " The receiver acknowledged sequence numbers that are not in the capture ({} time(s)): \
+                 those packets reached it and were missed by the capture, not lost on the path.",
+                st.acks_beyond_seen
+            );
+            if st.acks_beyond_seen >= st.lost {
+                Severity::Info
+            } else {
+                Severity::Warning
+            }
+        } else {
+            Severity::Warning
+        };
         out.push(Finding {
             code: "gre_loss",
-            severity: Severity::Warning,
+            severity,
             title: format!("GRE {name}: {} packets lost ({:.2} %)", st.lost, ratio * 100.0),
             explanation,
             frames_total: st.packets,

@@ -564,7 +564,11 @@ fn session_findings(s: &ControlSession, out: &mut Vec<Finding>) {
                 .frames(desyncs.iter().map(|g| g.frame)),
         );
     }
-    let partial: Vec<_> = s.stream_problems.iter().filter(|p| p.kind == StreamProblemKind::Partial).collect();
+    let partial: Vec<_> = s
+        .stream_problems
+        .iter()
+        .filter(|p| p.kind == StreamProblemKind::Partial)
+        .collect();
     if let Some(first) = partial.first() {
         out.push(
             Finding::new(

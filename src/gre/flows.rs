@@ -27,6 +27,9 @@ use crate::gre::wire::{classify, Gre, GreAnomalies, OtherGreKind};
 /// their call's lifetime).
 const EVIDENCE_FRAMES: usize = 16;
 
+/// Acks kept per flow while its reverse flow is unknown.
+const UNPAIRED_ACKS: usize = 64;
+
 /// A flow's key: source, destination, Key Call ID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FlowKey {
@@ -97,6 +100,10 @@ pub struct GreFlow {
     /// Packets taken, capture duplicates included.
     #[serde(skip)]
     seen: u64,
+    /// Acks this flow carried before its reverse flow existed, given to the
+    /// reverse flow when the two are paired.
+    #[serde(skip)]
+    unpaired_acks: Vec<(u32, Timestamp)>,
 }
 
 /// GRE header anomalies of a flow, each counted (RFC 2637 §4.1).
@@ -443,11 +450,16 @@ impl GreTable {
             flow.anomalies.add(pkt.anomalies);
         }
         let seen = flow.tracker.on_packet(&pkt, ts, frame, origin);
-        let reverse = flow.reverse;
-        if let (Some(ack), Some(r)) = (seen.ack, reverse) {
-            if let Some(rev) = self.flows.get_mut(r) {
-                rev.tracker.on_peer_ack(ack, ts);
+        match (seen.ack, flow.reverse) {
+            (Some(ack), Some(r)) => {
+                if let Some(rev) = self.flows.get_mut(r) {
+                    rev.tracker.on_peer_ack(ack, ts);
+                }
             }
+            (Some(ack), None) if flow.unpaired_acks.len() < UNPAIRED_ACKS => {
+                flow.unpaired_acks.push((ack, ts))
+            }
+            _ => {}
         }
     }
 
@@ -492,6 +504,7 @@ impl GreTable {
             call_up: expected.is_some_and(|e| e.up),
             call_ended: false,
             seen: 0,
+            unpaired_acks: Vec::new(),
         });
         self.current.insert(key, index);
         match expected {
@@ -499,6 +512,31 @@ impl GreTable {
             None => self.pair_orphan(index),
         }
         Some(index)
+    }
+
+    /// Makes `a` and `b` each other's reverse; acks either carried before
+    /// are given to the other now (pairing happens when the second flow's
+    /// first packet arrives, so they are still in order).
+    fn link(&mut self, a: usize, b: usize) {
+        let mut acks = [Vec::new(), Vec::new()];
+        for (slot, (me, other)) in [(a, b), (b, a)].into_iter().enumerate() {
+            if let Some(f) = self.flows.get_mut(me) {
+                if f.reverse != Some(other) {
+                    f.reverse = Some(other);
+                    if let Some(list) = acks.get_mut(slot) {
+                        *list = std::mem::take(&mut f.unpaired_acks);
+                    }
+                }
+            }
+        }
+        let [from_a, from_b] = acks;
+        for (target, list) in [(b, from_a), (a, from_b)] {
+            if let Some(f) = self.flows.get_mut(target) {
+                for (ack, ts) in list {
+                    f.tracker.on_peer_ack(ack, ts);
+                }
+            }
+        }
     }
 
     /// Links the two directions of a call.
@@ -515,12 +553,7 @@ impl GreTable {
             }
         }
         if let (Some(a), Some(b)) = (c2s, s2c) {
-            if let Some(f) = self.flows.get_mut(a) {
-                f.reverse = Some(b);
-            }
-            if let Some(f) = self.flows.get_mut(b) {
-                f.reverse = Some(a);
-            }
+            self.link(a, b);
         }
     }
 
@@ -535,12 +568,7 @@ impl GreTable {
         let (Some((other, _)), None) = (candidates.next(), candidates.next()) else {
             return;
         };
-        if let Some(f) = self.flows.get_mut(other) {
-            f.reverse = Some(index);
-        }
-        if let Some(f) = self.flows.get_mut(index) {
-            f.reverse = Some(other);
-        }
+        self.link(other, index);
     }
 
     /// Ends the capture: statistics settled, session ids filled in by the
