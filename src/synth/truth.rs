@@ -228,7 +228,7 @@ impl GreStatsTruth {
                     continue;
                 }
                 let e = widen(max, ack);
-                if peer_ack.map_or(true, |last| e > last) {
+                if peer_ack.is_none_or(|last| e > last) {
                     peer_ack = Some(e);
                     match seen.get(&e) {
                         Some(t) => latencies.push(micros_between(*t, r.ts)),
@@ -240,7 +240,7 @@ impl GreStatsTruth {
             s.packets += 1;
             if let Some(ack) = r.acknowledgment {
                 let e = own_max_ack.map_or(i64::from(ack), |m| widen(m, ack));
-                if own_max_ack.map_or(true, |m| e > m) {
+                if own_max_ack.is_none_or(|m| e > m) {
                     own_max_ack = Some(e);
                 }
             }
