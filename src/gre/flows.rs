@@ -27,6 +27,9 @@ use crate::gre::wire::{classify, Gre, GreAnomalies, OtherGreKind};
 /// their call's lifetime).
 const EVIDENCE_FRAMES: usize = 16;
 
+/// An empty slot of the per-Call-ID cache.
+const NO_FLOW: u32 = u32::MAX;
+
 /// Acks kept per flow while its reverse flow is unknown.
 const UNPAIRED_ACKS: usize = 64;
 
@@ -257,7 +260,9 @@ pub struct GreTable {
     census: GreCensus,
     other: FastMap<(u8, u16, OtherGreKind), u64>,
     max_flows: usize,
-    last: Option<(FlowKey, usize)>,
+    /// The current flow of the last key seen with each Call ID
+    /// ([`NO_FLOW`] when none).
+    by_call_id: Vec<u32>,
 }
 
 impl GreTable {
@@ -270,7 +275,7 @@ impl GreTable {
             census: GreCensus::default(),
             other: FastMap::default(),
             max_flows,
-            last: None,
+            by_call_id: vec![NO_FLOW; 1 << 16],
         }
     }
 
@@ -335,7 +340,9 @@ impl GreTable {
                         // The key now belongs to a new call: the next
                         // packet starts a new flow.
                         self.current.remove(&key);
-                        self.last = None;
+                        if let Some(entry) = self.by_call_id.get_mut(usize::from(key.call_id)) {
+                            *entry = NO_FLOW;
+                        }
                     }
                     None => {
                         // GRE seen before the call was known belongs to it.
@@ -412,9 +419,16 @@ impl GreTable {
             dst,
             call_id: pkt.call_id,
         };
-        let index = match self.last {
-            Some((k, i)) if k == key => i,
-            _ => match self.current.get(&key) {
+        // Most captures have one flow per Call ID at a time: a slot per
+        // Call ID answers without hashing; the map settles the rest.
+        let slot = usize::from(pkt.call_id);
+        let cached = self
+            .by_call_id
+            .get(slot)
+            .and_then(|&i| self.flows.get(i as usize).filter(|f| f.src == src && f.dst == dst).map(|_| i as usize));
+        let index = match cached {
+            Some(i) => i,
+            None => match self.current.get(&key) {
                 Some(&i) => i,
                 None => match self.new_flow(key) {
                     Some(i) => i,
@@ -425,7 +439,9 @@ impl GreTable {
                 },
             },
         };
-        self.last = Some((key, index));
+        if let Some(entry) = self.by_call_id.get_mut(slot) {
+            *entry = index as u32;
+        }
         let Some(flow) = self.flows.get_mut(index) else {
             return;
         };
