@@ -5,5 +5,6 @@ mod common;
 mod generated;
 mod golden;
 mod gre_golden;
+mod output;
 mod real_captures;
 mod scenarios;

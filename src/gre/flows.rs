@@ -422,10 +422,12 @@ impl GreTable {
         // Most captures have one flow per Call ID at a time: a slot per
         // Call ID answers without hashing; the map settles the rest.
         let slot = usize::from(pkt.call_id);
-        let cached = self
-            .by_call_id
-            .get(slot)
-            .and_then(|&i| self.flows.get(i as usize).filter(|f| f.src == src && f.dst == dst).map(|_| i as usize));
+        let cached = self.by_call_id.get(slot).and_then(|&i| {
+            self.flows
+                .get(i as usize)
+                .filter(|f| f.src == src && f.dst == dst)
+                .map(|_| i as usize)
+        });
         let index = match cached {
             Some(i) => i,
             None => match self.current.get(&key) {
