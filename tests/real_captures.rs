@@ -234,7 +234,57 @@ fn every_shared_capture_reads_and_negatives_have_no_session() {
         let expected = usize::from(with_control.contains(&name.as_str()));
         assert_eq!(r.pptp_sessions.len(), expected, "{name}");
         if path.parent().is_some_and(|p| p.ends_with("negatives")) {
-            assert!(r.findings.iter().all(|f| !f.code.starts_with("pptp")), "{name}");
+            assert!(
+                r.findings
+                    .iter()
+                    .all(|f| !f.code.starts_with("pptp") && !f.code.starts_with("gre")),
+                "{name}"
+            );
+            assert!(
+                r.gre_flows.is_empty(),
+                "{name}: a negative yields no PPTP GRE flow"
+            );
+            assert_eq!(r.gre_census.pptp_packets, 0, "{name}");
         }
     }
+}
+
+/// Other GRE is counted by kind and never taken for PPTP.
+#[test]
+fn other_gre_is_counted_by_kind() {
+    let Some(dir) = common::shared_captures() else {
+        return;
+    };
+    let census = |name: &str| {
+        let r = analyze(&dir.join(name));
+        let mut kinds: Vec<(String, u64)> = r
+            .gre_census
+            .other
+            .iter()
+            .map(|o| (o.kind.clone(), o.packets))
+            .collect();
+        kinds.sort();
+        (r.gre_census.pptp_packets, kinds)
+    };
+    assert_eq!(
+        census("negatives/epiecs_packetlife-backup__GRE.cap"),
+        (0, vec![("plain GRE (IPv4)".into(), 10)])
+    );
+    assert_eq!(
+        census("negatives/zeek_zeek__gre-erspan3-dot1q.pcap"),
+        (0, vec![("ERSPAN type III".into(), 2)])
+    );
+    assert_eq!(
+        census("negatives/networklessons_labs__gre-tunnel-with-key.pcapng"),
+        (0, vec![("plain GRE (IPv4)".into(), 2)])
+    );
+    assert_eq!(
+        census("negatives/ajbanjara_Wireshark__greb_DSLkeepalive_m.cap").0,
+        0
+    );
+    // PcapPlusPlus's mix: two PPTP packets, one from the IPv6-outer sample,
+    // and version-0 GRE of several kinds.
+    let (pptp, other) = census("seladb_PcapPlusPlus__GrePackets.pcap");
+    assert_eq!(pptp, 3);
+    assert_eq!(other, vec![("NVGRE".into(), 1), ("plain GRE (IPv4)".into(), 3)]);
 }
