@@ -18,6 +18,7 @@
 //! [`negotiation::AuthReport::password_verified`]. It knows nothing of GRE,
 //! SSTP or TCP: callers hand it the PPP frame bytes.
 
+pub mod negotiation;
 pub mod wire;
 
 #[cfg(test)]

@@ -642,8 +642,10 @@ impl Ipv6cpOption {
 
     /// An interface identifier written as the low half of an IPv6 address.
     pub fn format_interface_id(id: &[u8; 8]) -> String {
-        id.chunks_exact(2)
-            .map(|c| format!("{:x}", u16::from_be_bytes([c[0], c[1]])))
+        let [a, b, c, d, e, f, g, h] = *id;
+        [[a, b], [c, d], [e, f], [g, h]]
+            .iter()
+            .map(|pair| format!("{:x}", u16::from_be_bytes(*pair)))
             .collect::<Vec<_>>()
             .join(":")
     }
