@@ -15,6 +15,7 @@ pub mod error;
 pub mod gre;
 pub mod net;
 pub mod pipeline;
+pub mod ppp;
 pub mod pptp;
 pub mod report;
 pub mod synth;
