@@ -5,6 +5,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::analysis::Severity;
 use crate::config::{Config, Limits};
+use crate::ppp::verify::Credential;
 
 /// Output forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +73,22 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = Limits::default().tcp_flows)]
     pub max_flows: usize,
 
+    /// Check captured MS-CHAPv2 and PAP logins against this user and
+    /// password (repeatable); `USER` may carry a `DOMAIN\` prefix. The
+    /// password is never printed. Prefer --credentials-file, which keeps
+    /// passwords out of the shell history.
+    #[arg(long, value_name = "USER:PASSWORD")]
+    pub credentials: Vec<String>,
+
+    /// Read credentials from a file: one USER:PASSWORD per line, '#' starts
+    /// a comment line.
+    #[arg(long, value_name = "FILE")]
+    pub credentials_file: Vec<std::path::PathBuf>,
+
+    /// Show secrets found in the capture (PAP passwords) in the output.
+    #[arg(long)]
+    pub show_secrets: bool,
+
     /// Bytes held out of order per TCP direction.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().tcp_buffer_bytes)]
     pub max_tcp_buffer: usize,
@@ -89,6 +106,17 @@ impl Args {
             tcp_buffer_bytes: self.max_tcp_buffer,
             ..Limits::default()
         };
-        Ok(Config { limits })
+        let mut credentials = Vec::new();
+        for c in &self.credentials {
+            credentials.push(Credential::parse(c).map_err(|e| format!("--credentials: {e}"))?);
+        }
+        for path in &self.credentials_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?;
+            credentials.extend(
+                Credential::parse_file(&text).map_err(|e| format!("--credentials-file {}: {e}", path.display()))?,
+            );
+        }
+        Ok(Config { limits, credentials, show_secrets: self.show_secrets })
     }
 }

@@ -42,4 +42,8 @@ impl Default for Limits {
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub limits: Limits,
+    /// Credentials to check captured authentications with (never printed).
+    pub credentials: Vec<crate::ppp::verify::Credential>,
+    /// Put secrets found in the capture (PAP passwords) into the report.
+    pub show_secrets: bool,
 }

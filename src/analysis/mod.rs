@@ -11,6 +11,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 mod gre;
+pub mod ppp;
 
 use crate::capture::CaptureSummary;
 use crate::gre::flows::GreFlow;

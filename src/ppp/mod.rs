@@ -19,6 +19,7 @@
 //! SSTP or TCP: callers hand it the PPP frame bytes.
 
 pub mod negotiation;
+pub mod verify;
 pub mod wire;
 
 #[cfg(test)]
