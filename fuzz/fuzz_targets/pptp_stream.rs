@@ -12,10 +12,11 @@ fuzz_target!(|data: &[u8]| {
         let n = usize::from(cut % 64).min(tail.len());
         let (chunk, after) = tail.split_at(n);
         if cut == 0xff {
-            stream.gap(u64::from(cut), frame);
+            stream.gap(u64::from(cut), frame, &mut |_| {});
         }
         stream.push(chunk, frame, Timestamp::default(), &mut |_| {});
         rest = after;
         frame += 1;
     }
+    stream.finish(&mut |_| {});
 });
