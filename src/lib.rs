@@ -17,6 +17,7 @@ pub mod net;
 pub mod pipeline;
 pub mod pptp;
 pub mod report;
+pub mod sstp;
 pub mod synth;
 pub mod text;
 
