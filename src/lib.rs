@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod ppp;
 pub mod pptp;
 pub mod report;
+pub mod sstp;
 pub mod synth;
 pub mod text;
 
