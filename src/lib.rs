@@ -19,6 +19,7 @@ pub mod pptp;
 pub mod report;
 pub mod synth;
 pub mod text;
+pub mod tls;
 
 pub use config::{Config, Limits};
 pub use error::Error;
