@@ -1220,7 +1220,11 @@ impl Core {
     fn server_hello(&mut self, h: &ServerHello, body: &[u8], at: At) {
         let raw_lengths = raw_extension_lengths(body, false).unwrap_or_default();
         if h.hello_retry_request {
+            // Only TLS 1.3 has HelloRetryRequest; the client's
+            // compatibility ChangeCipherSpec that may follow it must not
+            // mark its second ClientHello as protected (RFC 8446 §D.4).
             self.facts.hello_retry_request = true;
+            self.tls13 = true;
             return;
         }
         let f = server_hello_facts(h, &raw_lengths, at);
@@ -1677,6 +1681,54 @@ mod tests {
     }
 
     #[test]
+    fn hello_retry_request_then_second_client_hello() {
+        let mut c = conn();
+        push(
+            &mut c,
+            C2S,
+            1,
+            &record(22, 0x0301, &message(1, &client_hello_body())),
+        );
+        let mut hrr = vec![0x03, 0x03];
+        hrr.extend(crate::tls::handshake::HELLO_RETRY_REQUEST_RANDOM);
+        hrr.extend([32]);
+        hrr.extend([0xaa; 32]);
+        hrr.extend([
+            0x13, 0x01, 0x00, 0x00, 0x0c, 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00, 0x33, 0x00, 0x02, 0x00,
+            0x17,
+        ]);
+        let mut w = record(22, 0x0303, &message(2, &hrr));
+        w.extend(record(20, 0x0303, &[1]));
+        push(&mut c, S2C, 2, &w);
+        // Compatibility CCS, then the second ClientHello in the clear.
+        let mut ch2 = client_hello_body();
+        ch2[2] = 0xff;
+        let mut w = record(20, 0x0303, &[1]);
+        w.extend(record(22, 0x0303, &message(1, &ch2)));
+        push(&mut c, C2S, 3, &w);
+        push(
+            &mut c,
+            S2C,
+            4,
+            &record(22, 0x0303, &message(2, &server_hello_13_body())),
+        );
+        let f = c.facts();
+        assert!(f.hello_retry_request);
+        assert_eq!(f.version, Some(ProtocolVersion::TLS_1_3));
+        assert_eq!(f.client_hello.as_ref().map(|h| h.at), Some(at(3)));
+        assert_eq!(c.key_material().client_random.map(|r| r[0]), Some(0xff));
+        assert_eq!(f.server_random, Some("77".repeat(32)));
+        let events: Vec<_> = f
+            .handshake_messages
+            .iter()
+            .map(|e| (e.direction, e.msg_type.0, e.at.frame))
+            .collect();
+        assert_eq!(events, [(C2S, 1, 1), (S2C, 2, 2), (C2S, 1, 3), (S2C, 2, 4)]);
+        assert_eq!(f.client_to_server.encrypted_handshake_records, 0);
+        assert_eq!(f.problems, []);
+    }
+
+    #[test]
     fn clear_alert_refusing_the_handshake() {
         let mut c = conn();
         push(
@@ -2103,4 +2155,1070 @@ mod tests {
         assert!(f.problems_total > 0);
         assert!(f.problems.len() <= MAX_PROBLEMS);
     }
+
+    /// Every TLS connection of a capture, in the order they closed: TCP
+    /// reassembled by the crate's own tracker (as the pipeline drives it);
+    /// a flow is TLS when the first bytes of one direction look like a
+    /// ClientHello, whose sender is the client. `None` when the file is
+    /// not there.
+    fn capture_connections(path: &str) -> Option<Vec<(TlsFacts, KeyMaterial)>> {
+        use crate::capture::{read_capture, Frame};
+        use crate::config::Limits;
+        use crate::net::tcp::{Dir, StreamEvent, TcpTracker};
+        use crate::net::{Decoder, Packet, Transport};
+        use crate::tls::record::looks_like_tls;
+        use std::collections::HashMap;
+
+        enum Flow {
+            Pending(SocketAddr, SocketAddr),
+            Tls(Box<TlsConnection>, Dir),
+            Other,
+        }
+        let mut file = std::fs::File::open(path).ok()?;
+        let limits = Limits::default();
+        let mut decoder = Decoder::new(&limits);
+        let mut tcp = TcpTracker::new(&limits);
+        let mut flows: HashMap<u64, Flow> = HashMap::new();
+        let mut done = Vec::new();
+        let mut event = |flow: u64, ev: &StreamEvent<'_>| {
+            // `client_dir` is the TCP direction the client sends in.
+            let to_tls = |client_dir: Dir, dir: Dir| {
+                if dir == client_dir {
+                    Direction::ClientToServer
+                } else {
+                    Direction::ServerToClient
+                }
+            };
+            match *ev {
+                StreamEvent::Opened { a, b, .. } => {
+                    flows.insert(flow, Flow::Pending(a, b));
+                }
+                StreamEvent::Data {
+                    dir,
+                    bytes,
+                    frame,
+                    ts,
+                } => {
+                    let entry = flows.get_mut(&flow)?;
+                    if let Flow::Pending(a, b) = *entry {
+                        *entry = if looks_like_tls(bytes) {
+                            let (client, server) = if dir == Dir::AtoB { (a, b) } else { (b, a) };
+                            Flow::Tls(Box::new(TlsConnection::new(client, server)), dir)
+                        } else {
+                            Flow::Other
+                        };
+                    }
+                    if let Flow::Tls(c, client_dir) = entry {
+                        c.data(to_tls(*client_dir, dir), bytes, frame, ts, &mut |_| {});
+                    }
+                }
+                StreamEvent::Gap {
+                    dir, missing, frame, ..
+                } => {
+                    if let Some(Flow::Tls(c, client_dir)) = flows.get_mut(&flow) {
+                        c.gap(to_tls(*client_dir, dir), missing, frame);
+                    }
+                }
+                StreamEvent::Fin { dir, frame, ts } => {
+                    if let Some(Flow::Tls(c, client_dir)) = flows.get_mut(&flow) {
+                        c.fin(to_tls(*client_dir, dir), frame, ts);
+                    }
+                }
+                StreamEvent::Rst { dir, frame, ts } => {
+                    if let Some(Flow::Tls(c, client_dir)) = flows.get_mut(&flow) {
+                        c.rst(to_tls(*client_dir, dir), frame, ts);
+                    }
+                }
+                StreamEvent::Closed { .. } => {
+                    if let Some(Flow::Tls(mut c, _)) = flows.remove(&flow) {
+                        c.finish();
+                        done.push((c.facts(), c.key_material().clone()));
+                    }
+                }
+                StreamEvent::Retransmission { .. } => {}
+            }
+            Some(())
+        };
+        read_capture(&mut file, path, &mut |frame: &Frame<'_>| {
+            decoder.decode(frame, &mut |packet: &Packet<'_>| {
+                if let Transport::Tcp(seg) = &packet.transport {
+                    tcp.segment(&packet.ip, seg, packet.frame, packet.ts, &mut |flow, ev| {
+                        event(flow, ev);
+                    });
+                }
+            });
+        })
+        .ok()?;
+        tcp.finish(&mut |flow, ev| {
+            event(flow, ev);
+        });
+        Some(done)
+    }
+
+    /// (facts, key material) of every TLS connection in a capture.
+    fn capture_tls(path: &str) -> Option<Vec<(TlsFacts, KeyMaterial)>> {
+        capture_connections(path)
+    }
+
+    /// `facts` serialised must equal `expected` (JSON), field for field.
+    /// Both sides go through the same text-to-number parse, so the
+    /// comparison is exact on the printed (shortest round-trip) numbers.
+    fn assert_json(facts: &TlsFacts, expected: &str) {
+        let want: serde_json::Value = serde_json::from_str(expected).unwrap();
+        let got: serde_json::Value = serde_json::from_str(&serde_json::to_string(facts).unwrap()).unwrap();
+        assert_eq!(got, want, "{}", serde_json::to_string_pretty(&got).unwrap());
+    }
+
+    /// MANIFEST S1: Windows client 172.16.1.2 to Windows Server RRAS
+    /// 172.16.1.1:443, TLS 1.0, RSA key exchange (the key beside the
+    /// capture decrypts it). Expected values from tshark (record types,
+    /// lengths and frames; `tls.handshake.*` fields) and from
+    /// `openssl x509 -inform DER -noout -subject -issuer -serial -dates
+    /// -fingerprint -sha256 -nameopt RFC2253` on the certificate tshark
+    /// extracts (`-Y tls.handshake.certificate -T fields -e
+    /// tls.handshake.certificate`).
+    #[test]
+    fn real_capture_sstp_windows_rras() {
+        let Some(conns) = capture_tls("../shared/captures/ajbanjara_Wireshark__sstp2.pcap") else {
+            return;
+        };
+        assert_eq!(conns.len(), 1);
+        let (f, keys) = &conns[0];
+        assert_eq!(f.version, Some(ProtocolVersion::TLS_1_0));
+        assert_eq!(f.sni.as_deref(), Some("vpn-server.pro3.local"));
+        assert_eq!(f.cipher_suite, Some(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA));
+        assert_eq!(f.key_exchange, Some(KeyExchange::Rsa));
+        assert_eq!(f.handshake_completed_at.map(|a| a.frame), Some(108));
+        let cert = &f.certificates[0];
+        assert_eq!(
+            cert.sha256,
+            "1ce419162d5bbae82487aabf8945dc8a05d582492c2f334c193436932e637c13"
+        );
+        assert_eq!(cert.sha1, "1d73e4699ecf250877bea5f61e2ca53a4e671ddd");
+        let d = cert.details.as_ref().unwrap();
+        assert_eq!(
+            d.subject,
+            "emailAddress=-,CN=vpn-server.pro3.local,OU=-,O=-,L=-,ST=-,C=AT"
+        );
+        assert_eq!(d.issuer, "CN=vpn-server,DC=pro3,DC=local");
+        assert_eq!(
+            (d.not_before_utc.as_str(), d.not_after_utc.as_str()),
+            ("2012-10-31T22:19:28Z", "2013-10-31T22:29:28Z")
+        );
+        assert_eq!(d.serial_number, "61322612000000000003");
+        assert_eq!(
+            (f.client_to_server.records, f.server_to_client.records),
+            (448, 90)
+        );
+        assert_eq!(
+            (
+                f.client_to_server.application_data.records,
+                f.server_to_client.application_data.records
+            ),
+            (444, 87)
+        );
+        // What a later decryptor needs: the randoms and the premaster
+        // (tshark tls.handshake.epms).
+        assert_eq!(keys.client_random.map(|r| hex(&r)), f.client_random);
+        assert_eq!(keys.server_random.map(|r| hex(&r)), f.server_random);
+        let epms = keys.encrypted_premaster.as_deref().unwrap();
+        assert_eq!(epms.len(), 128);
+        assert_eq!(hex(&epms[..8]), "b9f9c07b7a3ebafc");
+        assert_eq!(keys.client_key_exchange.as_ref().map(Vec::len), Some(130));
+        assert_json(f, SSTP2);
+    }
+
+    /// MANIFEST S2: SSTP from 172.16.0.3 to 172.16.0.1:443 (no keys), the
+    /// same Windows cipher list, certificate from a private CA.
+    #[test]
+    fn real_capture_sstp_session_example() {
+        let Some(conns) = capture_tls("../shared/captures/hugsy_sstoper__SSTP_Session_example.pcap") else {
+            return;
+        };
+        assert_eq!(conns.len(), 1);
+        let (f, keys) = &conns[0];
+        assert_eq!(f.version, Some(ProtocolVersion::TLS_1_0));
+        assert_eq!(f.sni.as_deref(), Some("vpn.coyote.looney"));
+        assert_eq!(f.cipher_suite, Some(CipherSuite::TLS_RSA_WITH_AES_128_CBC_SHA));
+        assert!(f.handshake_completed);
+        let cert = &f.certificates[0];
+        assert_eq!(
+            cert.sha256,
+            "1a2771eae44c22780c6be37eabedfc113425a99380e2fc077cb6e60e02cdef5a"
+        );
+        let d = cert.details.as_ref().unwrap();
+        assert_eq!(
+            d.subject,
+            "emailAddress=admin,CN=vpn.coyote.looney,OU=secteam,O=hsc,L=Beautiful Levallois,C=FR"
+        );
+        assert_eq!(d.issuer, "CN=DC-VPN-CA");
+        assert_eq!((d.not_before, d.not_after), (1_277_899_927, 1_309_436_527));
+        assert_eq!(d.public_key.bits, Some(2048));
+        assert_eq!(keys.encrypted_premaster.as_ref().map(Vec::len), Some(256));
+        assert_json(f, SSTP_SESSION_EXAMPLE);
+    }
+
+    /// MANIFEST N8: ordinary HTTPS (Apache, SSL 3.0), two connections: a
+    /// full handshake that starts with an SSL 2.0 compatible CLIENT-HELLO
+    /// and renegotiates under encryption, then a resumed session.
+    #[test]
+    fn real_capture_ssl3_https_with_renegotiation_and_resumption() {
+        let Some(conns) = capture_tls("../shared/captures/negatives/ajbanjara_Wireshark__rsasnakeoil2.cap")
+        else {
+            return;
+        };
+        assert_eq!(conns.len(), 2);
+        let (f, keys) = &conns[0];
+        assert_eq!(f.version, Some(ProtocolVersion::SSL_3_0));
+        assert_eq!(f.sni, None);
+        assert_eq!(f.cipher_suite, Some(CipherSuite::TLS_RSA_WITH_AES_256_CBC_SHA));
+        assert_eq!(f.client_hello.as_ref().map(|h| h.sslv2_compatible), Some(true));
+        // SSL 3.0 sends the encrypted premaster without a length prefix.
+        let epms = keys.encrypted_premaster.as_deref().unwrap();
+        assert_eq!(epms.len(), 128);
+        assert_eq!(hex(&epms[..8]), "65512da6d4a738df");
+        let cert = &f.certificates[0];
+        assert_eq!(
+            cert.sha256,
+            "de8f38faec1be5667274e3df0b6ef86a308e8f77e48fcdee3bb16d80b11939c3"
+        );
+        let d = cert.details.as_ref().unwrap();
+        assert_eq!(
+            d.issuer,
+            "emailAddress=ca@snakeoil.dom,CN=Snake Oil CA,OU=Certificate Authority,O=Snake Oil\\, Ltd,L=Snake Town,ST=Snake Desert,C=XY"
+        );
+        assert_eq!(
+            d.subject_alt_names,
+            [crate::tls::x509::GeneralName::Email("www@snakeoil.dom".into())]
+        );
+        // The renegotiation: a second ChangeCipherSpec each way, encrypted.
+        assert_eq!(
+            (
+                f.client_to_server.change_cipher_spec_records,
+                f.client_to_server.encrypted_handshake_records
+            ),
+            (2, 4)
+        );
+        assert_eq!(
+            (
+                f.server_to_client.change_cipher_spec_records,
+                f.server_to_client.encrypted_handshake_records
+            ),
+            (2, 6)
+        );
+        assert_json(f, SNAKEOIL_FULL);
+        let (f, _) = &conns[1];
+        assert_eq!(f.resumption, Some(Resumption::SessionId));
+        assert_eq!(f.certificates, []);
+        assert_eq!(f.cipher_suite, Some(CipherSuite(0x000a)));
+        assert_eq!(f.handshake_completed_at.map(|a| a.frame), Some(29));
+        assert_json(f, SNAKEOIL_RESUMED);
+    }
+
+    const SSTP2: &str = r#"{
+    "client": "172.16.1.2:49157",
+    "server": "172.16.1.1:443",
+    "version": "TLS 1.0",
+    "sni": "vpn-server.pro3.local",
+    "client_hello": {
+        "at": {"frame": 105, "time": 79.459},
+        "version": "TLS 1.0",
+        "sslv2_compatible": false,
+        "session_id": "",
+        "cipher_suites": [
+            "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA",
+            "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+            "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+            "TLS_RSA_WITH_RC4_128_MD5"
+        ],
+        "compression_methods": [0],
+        "extensions": [
+            {"extension_type": "renegotiation_info", "length": 1},
+            {"extension_type": "server_name", "length": 26},
+            {"extension_type": "supported_groups", "length": 6},
+            {"extension_type": "ec_point_formats", "length": 2}
+        ],
+        "server_name": "vpn-server.pro3.local",
+        "supported_versions": [],
+        "alpn": [],
+        "supported_groups": ["secp256r1", "secp384r1"],
+        "signature_algorithms": [],
+        "key_share_groups": [],
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": true,
+        "session_ticket": null
+    },
+    "server_hello": {
+        "at": {"frame": 106, "time": 79.472204},
+        "version": "TLS 1.0",
+        "session_id": "991b0000245ac4a51a00f9e09d947a523fc95606f90a421a4b8dc6637d8fb6bb",
+        "cipher_suite": "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "compression_method": 0,
+        "extensions": [{"extension_type": "renegotiation_info", "length": 1}],
+        "selected_version": null,
+        "alpn": null,
+        "key_share_group": null,
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": true
+    },
+    "hello_retry_request": false,
+    "cipher_suite": "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "key_exchange": "rsa",
+    "client_random": "50ffa90e2723009d4316695bb1de8cd6f60cdafa826785414135f942c08a24ef",
+    "server_random": "50ffa90e8f69c432123660711b178026ad355673f18b0879b1d8e059f5eea36c",
+    "certificates": [
+        {
+        "der_len": 1077,
+        "sha1": "1d73e4699ecf250877bea5f61e2ca53a4e671ddd",
+        "sha256": "1ce419162d5bbae82487aabf8945dc8a05d582492c2f334c193436932e637c13",
+        "details": {
+            "version": 3,
+            "serial_number": "61322612000000000003",
+            "signature_algorithm": "sha1WithRSAEncryption",
+            "issuer": "CN=vpn-server,DC=pro3,DC=local",
+            "subject": "emailAddress=-,CN=vpn-server.pro3.local,OU=-,O=-,L=-,ST=-,C=AT",
+            "subject_common_name": "vpn-server.pro3.local",
+            "not_before": 1351721968,
+            "not_after": 1383258568,
+            "not_before_utc": "2012-10-31T22:19:28Z",
+            "not_after_utc": "2013-10-31T22:29:28Z",
+            "subject_alt_names": [],
+            "is_ca": false,
+            "extended_key_usage": ["serverAuth"],
+            "public_key": {"algorithm": "rsaEncryption", "bits": 1024, "curve": null},
+            "unreadable_extensions": []
+        },
+        "error": null
+    }
+    ],
+    "certificates_not_kept": 0,
+    "client_certificates": [],
+    "server_key_exchange": null,
+    "certificate_requested": false,
+    "client_key_exchange_len": 130,
+    "session_ticket_issued": false,
+    "resumption": null,
+    "handshake_completed": true,
+    "handshake_completed_at": {"frame": 108, "time": 79.481911},
+    "handshake_messages": [
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_hello",
+        "length": 116,
+        "at": {"frame": 105, "time": 79.459},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello",
+        "length": 77,
+        "at": {"frame": 106, "time": 79.472204},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "certificate",
+        "length": 1083,
+        "at": {"frame": 106, "time": 79.472204},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello_done",
+        "length": 0,
+        "at": {"frame": 106, "time": 79.472204},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_key_exchange",
+        "length": 130,
+        "at": {"frame": 107, "time": 79.480203},
+        "decrypted": false,
+        "error": null
+    }
+    ],
+    "handshake_messages_total": 5,
+    "alerts": [],
+    "alerts_total": 0,
+    "client_to_server": {
+        "records": 448,
+        "record_bytes": 38415,
+        "handshake_records": 3,
+        "change_cipher_spec_records": 1,
+        "alert_records": 0,
+        "application_data_records": 444,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 1,
+        "change_cipher_spec": {"frame": 107, "time": 79.480203},
+        "encrypted_handshake": {"frame": 107, "time": 79.480203},
+        "application_data": {
+            "records": 444,
+            "bytes": 38112,
+            "small_records": 417,
+            "largest_record": 688,
+            "first": {"frame": 125, "time": 84.636723},
+            "last": {"frame": 840, "time": 173.1668}
+        },
+        "first_record": {"frame": 105, "time": 79.459},
+        "last_record": {"frame": 840, "time": 173.1668},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": {"frame": 852, "time": 174.025742},
+        "rst": null
+    },
+    "server_to_client": {
+        "records": 90,
+        "record_bytes": 18197,
+        "handshake_records": 2,
+        "change_cipher_spec_records": 1,
+        "alert_records": 0,
+        "application_data_records": 87,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 1,
+        "change_cipher_spec": {"frame": 108, "time": 79.481911},
+        "encrypted_handshake": {"frame": 108, "time": 79.481911},
+        "application_data": {
+            "records": 87,
+            "bytes": 16976,
+            "small_records": 68,
+            "largest_record": 1408,
+            "first": {"frame": 126, "time": 84.640473},
+            "last": {"frame": 841, "time": 173.16721}
+        },
+        "first_record": {"frame": 106, "time": 79.472204},
+        "last_record": {"frame": 841, "time": 173.16721},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": {"frame": 850, "time": 174.025414},
+        "rst": null
+    },
+    "shape": {
+        "server_port": 443,
+        "port_443": true,
+        "sni_present": true,
+        "bidirectional": true,
+        "application_data_records": 531,
+        "application_data_bytes": 55088,
+        "application_data_secs": 88.53048700000001,
+        "connection_secs": 93.70821000000001,
+        "small_record_fraction": 0.9133709981167608,
+        "mean_record_len": 103.74387947269304,
+        "records_per_second": 5.997933796523676
+    },
+    "problems": [],
+    "problems_total": 0
+}"#;
+
+    const SSTP_SESSION_EXAMPLE: &str = r#"{
+    "client": "172.16.0.3:49229",
+    "server": "172.16.0.1:443",
+    "version": "TLS 1.0",
+    "sni": "vpn.coyote.looney",
+    "client_hello": {
+        "at": {"frame": 17, "time": 1277921474.077643},
+        "version": "TLS 1.0",
+        "sslv2_compatible": false,
+        "session_id": "",
+        "cipher_suites": [
+            "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA",
+            "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+            "TLS_DHE_DSS_WITH_AES_256_CBC_SHA", "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+            "TLS_RSA_WITH_RC4_128_MD5"
+        ],
+        "compression_methods": [0],
+        "extensions": [
+            {"extension_type": "server_name", "length": 22},
+            {"extension_type": "supported_groups", "length": 6},
+            {"extension_type": "ec_point_formats", "length": 2}
+        ],
+        "server_name": "vpn.coyote.looney",
+        "supported_versions": [],
+        "alpn": [],
+        "supported_groups": ["secp256r1", "secp384r1"],
+        "signature_algorithms": [],
+        "key_share_groups": [],
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": false,
+        "session_ticket": null
+    },
+    "server_hello": {
+        "at": {"frame": 18, "time": 1277921474.079197},
+        "version": "TLS 1.0",
+        "session_id": "3c230000f356850e6e5b1fe1602234a901cc7118f8b0c7f9dbe0f53625480c3d",
+        "cipher_suite": "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "compression_method": 0,
+        "extensions": [],
+        "selected_version": null,
+        "alpn": null,
+        "key_share_group": null,
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": false
+    },
+    "hello_retry_request": false,
+    "cipher_suite": "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "key_exchange": "rsa",
+    "client_random": "4c2b88c23503cde9f6329e7edbe1e88e289733baa68db92619aade62aec1063d",
+    "server_random": "4c2b880e01ce8eb4ce5fea26e4095500c73e9ab5bd0a4dcbcf22a258bae7eed2",
+    "certificates": [
+        {
+        "der_len": 1152,
+        "sha1": "a83817c614134c8730717f1eb7029f368c74cc2b",
+        "sha256": "1a2771eae44c22780c6be37eabedfc113425a99380e2fc077cb6e60e02cdef5a",
+        "details": {
+            "version": 3,
+            "serial_number": "610f900c000000000002",
+            "signature_algorithm": "sha1WithRSAEncryption",
+            "issuer": "CN=DC-VPN-CA",
+            "subject": "emailAddress=admin,CN=vpn.coyote.looney,OU=secteam,O=hsc,L=Beautiful Levallois,C=FR",
+            "subject_common_name": "vpn.coyote.looney",
+            "not_before": 1277899927,
+            "not_after": 1309436527,
+            "not_before_utc": "2010-06-30T12:12:07Z",
+            "not_after_utc": "2011-06-30T12:22:07Z",
+            "subject_alt_names": [],
+            "is_ca": null,
+            "extended_key_usage": ["serverAuth"],
+            "public_key": {"algorithm": "rsaEncryption", "bits": 2048, "curve": null},
+            "unreadable_extensions": []
+        },
+        "error": null
+    }
+    ],
+    "certificates_not_kept": 0,
+    "client_certificates": [],
+    "server_key_exchange": null,
+    "certificate_requested": false,
+    "client_key_exchange_len": 258,
+    "session_ticket_issued": false,
+    "resumption": null,
+    "handshake_completed": true,
+    "handshake_completed_at": {"frame": 20, "time": 1277921474.094693},
+    "handshake_messages": [
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_hello",
+        "length": 107,
+        "at": {"frame": 17, "time": 1277921474.077643},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello",
+        "length": 70,
+        "at": {"frame": 18, "time": 1277921474.079197},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "certificate",
+        "length": 1158,
+        "at": {"frame": 18, "time": 1277921474.079197},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello_done",
+        "length": 0,
+        "at": {"frame": 18, "time": 1277921474.079197},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_key_exchange",
+        "length": 258,
+        "at": {"frame": 19, "time": 1277921474.082828},
+        "decrypted": false,
+        "error": null
+    }
+    ],
+    "handshake_messages_total": 5,
+    "alerts": [],
+    "alerts_total": 0,
+    "client_to_server": {
+        "records": 101,
+        "record_bytes": 12006,
+        "handshake_records": 3,
+        "change_cipher_spec_records": 1,
+        "alert_records": 0,
+        "application_data_records": 97,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 1,
+        "change_cipher_spec": {"frame": 19, "time": 1277921474.082828},
+        "encrypted_handshake": {"frame": 19, "time": 1277921474.082828},
+        "application_data": {
+            "records": 97,
+            "bytes": 11584,
+            "small_records": 95,
+            "largest_record": 368,
+            "first": {"frame": 21, "time": 1277921474.108086},
+            "last": {"frame": 289, "time": 1277921514.664707}
+        },
+        "first_record": {"frame": 17, "time": 1277921474.077643},
+        "last_record": {"frame": 289, "time": 1277921514.664707},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": {"frame": 303, "time": 1277921515.498999},
+        "rst": null
+    },
+    "server_to_client": {
+        "records": 25,
+        "record_bytes": 3081,
+        "handshake_records": 2,
+        "change_cipher_spec_records": 1,
+        "alert_records": 0,
+        "application_data_records": 22,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 1,
+        "change_cipher_spec": {"frame": 20, "time": 1277921474.094693},
+        "encrypted_handshake": {"frame": 20, "time": 1277921474.094693},
+        "application_data": {
+            "records": 22,
+            "bytes": 1792,
+            "small_records": 22,
+            "largest_record": 144,
+            "first": {"frame": 22, "time": 1277921474.130223},
+            "last": {"frame": 291, "time": 1277921514.673664}
+        },
+        "first_record": {"frame": 18, "time": 1277921474.079197},
+        "last_record": {"frame": 291, "time": 1277921514.673664},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": {"frame": 301, "time": 1277921515.498279},
+        "rst": null
+    },
+    "shape": {
+        "server_port": 443,
+        "port_443": true,
+        "sni_present": true,
+        "bidirectional": true,
+        "application_data_records": 119,
+        "application_data_bytes": 13376,
+        "application_data_secs": 40.5655779838562,
+        "connection_secs": 40.59602117538452,
+        "small_record_fraction": 0.9831932773109243,
+        "mean_record_len": 112.40336134453781,
+        "records_per_second": 2.9335216189291864
+    },
+    "problems": [],
+    "problems_total": 0
+}"#;
+
+    const SNAKEOIL_FULL: &str = r#"{
+    "client": "127.0.0.1:38713",
+    "server": "127.0.0.1:443",
+    "version": "SSL 3.0",
+    "sni": null,
+    "client_hello": {
+        "at": {"frame": 4, "time": 1145869455.843069},
+        "version": "SSL 3.0",
+        "sslv2_compatible": true,
+        "session_id": "",
+        "cipher_suites": [
+            "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+            "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_RC4_128_MD5", "TLS_RSA_WITH_RC4_128_SHA",
+            "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
+            "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA",
+            "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_DES_CBC_SHA",
+            "TLS_DHE_DSS_WITH_DES_CBC_SHA", "SSL_RSA_FIPS_WITH_DES_CBC_SHA", "TLS_RSA_WITH_DES_CBC_SHA",
+            "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA",
+            "TLS_RSA_EXPORT_WITH_RC4_40_MD5", "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5"
+        ],
+        "compression_methods": [0],
+        "extensions": [],
+        "server_name": null,
+        "supported_versions": [],
+        "alpn": [],
+        "supported_groups": [],
+        "signature_algorithms": [],
+        "key_share_groups": [],
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": false,
+        "session_ticket": null
+    },
+    "server_hello": {
+        "at": {"frame": 6, "time": 1145869455.845071},
+        "version": "SSL 3.0",
+        "session_id": "a0fb60863d1e76f330fe0b01fd1a01ed95f67b8ec0d427bff06ec756b147ce98",
+        "cipher_suite": "TLS_RSA_WITH_AES_256_CBC_SHA",
+        "compression_method": 0,
+        "extensions": [],
+        "selected_version": null,
+        "alpn": null,
+        "key_share_group": null,
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": false
+    },
+    "hello_retry_request": false,
+    "cipher_suite": "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "key_exchange": "rsa",
+    "client_random": "00000000000000000000000000000000a8b893bb90e92aa24d6dcc1ce72a8021",
+    "server_random": "444c948ffe81ed93650288a3f8eb63860e2cf68dd00f2c2ad64fcd2d3c16d7d6",
+    "certificates": [
+        {
+        "der_len": 826,
+        "sha1": "10991099fc7397adb4bf67fb199a39b1bed8974c",
+        "sha256": "de8f38faec1be5667274e3df0b6ef86a308e8f77e48fcdee3bb16d80b11939c3",
+        "details": {
+            "version": 3,
+            "serial_number": "01",
+            "signature_algorithm": "md5WithRSAEncryption",
+            "issuer": "emailAddress=ca@snakeoil.dom,CN=Snake Oil CA,OU=Certificate Authority,O=Snake Oil\\, Ltd,L=Snake Town,ST=Snake Desert,C=XY",
+            "subject": "emailAddress=www@snakeoil.dom,CN=www.snakeoil.dom,OU=Webserver Team,O=Snake Oil\\, Ltd,L=Snake Town,ST=Snake Desert,C=XY",
+            "subject_common_name": "www.snakeoil.dom",
+            "not_before": 1046882865,
+            "not_after": 1204562865,
+            "not_before_utc": "2003-03-05T16:47:45Z",
+            "not_after_utc": "2008-03-03T16:47:45Z",
+            "subject_alt_names": [{"email": "www@snakeoil.dom"}],
+            "is_ca": null,
+            "extended_key_usage": [],
+            "public_key": {"algorithm": "rsaEncryption", "bits": 1024, "curve": null},
+            "unreadable_extensions": []
+        },
+        "error": null
+    }
+    ],
+    "certificates_not_kept": 0,
+    "client_certificates": [],
+    "server_key_exchange": null,
+    "certificate_requested": false,
+    "client_key_exchange_len": 128,
+    "session_ticket_issued": false,
+    "resumption": null,
+    "handshake_completed": true,
+    "handshake_completed_at": {"frame": 9, "time": 1145869458.665681},
+    "handshake_messages": [
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_hello",
+        "length": 103,
+        "at": {"frame": 4, "time": 1145869455.843069},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello",
+        "length": 70,
+        "at": {"frame": 6, "time": 1145869455.845071},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "certificate",
+        "length": 832,
+        "at": {"frame": 6, "time": 1145869455.845071},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello_done",
+        "length": 0,
+        "at": {"frame": 6, "time": 1145869455.845071},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_key_exchange",
+        "length": 128,
+        "at": {"frame": 8, "time": 1145869458.651844},
+        "decrypted": false,
+        "error": null
+    }
+    ],
+    "handshake_messages_total": 5,
+    "alerts": [],
+    "alerts_total": 0,
+    "client_to_server": {
+        "records": 13,
+        "record_bytes": 3125,
+        "handshake_records": 5,
+        "change_cipher_spec_records": 2,
+        "alert_records": 0,
+        "application_data_records": 6,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 4,
+        "change_cipher_spec": {"frame": 8, "time": 1145869458.651844},
+        "encrypted_handshake": {"frame": 8, "time": 1145869458.651844},
+        "application_data": {
+            "records": 6,
+            "bytes": 2560,
+            "small_records": 0,
+            "largest_record": 440,
+            "first": {"frame": 11, "time": 1145869458.675982},
+            "last": {"frame": 56, "time": 1145869468.199498}
+        },
+        "first_record": {"frame": 8, "time": 1145869458.651844},
+        "last_record": {"frame": 56, "time": 1145869468.199498},
+        "sslv2_client_hellos": 1,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": null,
+        "rst": null
+    },
+    "server_to_client": {
+        "records": 23,
+        "record_bytes": 10699,
+        "handshake_records": 9,
+        "change_cipher_spec_records": 2,
+        "alert_records": 0,
+        "application_data_records": 12,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 6,
+        "change_cipher_spec": {"frame": 9, "time": 1145869458.665681},
+        "encrypted_handshake": {"frame": 9, "time": 1145869458.665681},
+        "application_data": {
+            "records": 12,
+            "bytes": 8600,
+            "small_records": 5,
+            "largest_record": 5320,
+            "first": {"frame": 19, "time": 1145869458.787736},
+            "last": {"frame": 57, "time": 1145869468.211155}
+        },
+        "first_record": {"frame": 6, "time": 1145869455.845071},
+        "last_record": {"frame": 57, "time": 1145869468.211155},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": null,
+        "rst": null
+    },
+    "shape": {
+        "server_port": 443,
+        "port_443": true,
+        "sni_present": false,
+        "bidirectional": true,
+        "application_data_records": 18,
+        "application_data_bytes": 11160,
+        "application_data_secs": 9.535172939300537,
+        "connection_secs": 12.366083860397339,
+        "small_record_fraction": 0.2777777777777778,
+        "mean_record_len": 620.0,
+        "records_per_second": 1.8877476176452452
+    },
+    "problems": [],
+    "problems_total": 0
+}"#;
+
+    const SNAKEOIL_RESUMED: &str = r#"{
+    "client": "127.0.0.1:38714",
+    "server": "127.0.0.1:443",
+    "version": "SSL 3.0",
+    "sni": null,
+    "client_hello": {
+        "at": {"frame": 25, "time": 1145869458.807721},
+        "version": "SSL 3.0",
+        "sslv2_compatible": false,
+        "session_id": "a3caad46955d64bb33ecb5129121a350d2c0c5f667c3cc9ec04a711b92dc5855",
+        "cipher_suites": [
+            "TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+            "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+            "TLS_DHE_DSS_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_RC4_128_MD5", "TLS_RSA_WITH_RC4_128_SHA",
+            "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
+            "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA", "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA",
+            "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_DES_CBC_SHA",
+            "TLS_DHE_DSS_WITH_DES_CBC_SHA", "SSL_RSA_FIPS_WITH_DES_CBC_SHA", "TLS_RSA_WITH_DES_CBC_SHA",
+            "TLS_RSA_EXPORT1024_WITH_RC4_56_SHA", "TLS_RSA_EXPORT1024_WITH_DES_CBC_SHA",
+            "TLS_RSA_EXPORT_WITH_RC4_40_MD5", "TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5"
+        ],
+        "compression_methods": [0],
+        "extensions": [],
+        "server_name": null,
+        "supported_versions": [],
+        "alpn": [],
+        "supported_groups": [],
+        "signature_algorithms": [],
+        "key_share_groups": [],
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": false,
+        "session_ticket": null
+    },
+    "server_hello": {
+        "at": {"frame": 27, "time": 1145869458.835185},
+        "version": "SSL 3.0",
+        "session_id": "a3caad46955d64bb33ecb5129121a350d2c0c5f667c3cc9ec04a711b92dc5855",
+        "cipher_suite": "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+        "compression_method": 0,
+        "extensions": [],
+        "selected_version": null,
+        "alpn": null,
+        "key_share_group": null,
+        "extended_master_secret": false,
+        "encrypt_then_mac": false,
+        "renegotiation_info": false
+    },
+    "hello_retry_request": false,
+    "cipher_suite": "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "key_exchange": "rsa",
+    "client_random": "0034011e673afaced951bae4fc64950382630fe3396bc7bd2be5513723485bfb",
+    "server_random": "444c9492cc1093b07d56456c32d2d64896f2de964d6c85c5e23330f5f367267f",
+    "certificates": [],
+    "certificates_not_kept": 0,
+    "client_certificates": [],
+    "server_key_exchange": null,
+    "certificate_requested": false,
+    "client_key_exchange_len": null,
+    "session_ticket_issued": false,
+    "resumption": "session_id",
+    "handshake_completed": true,
+    "handshake_completed_at": {"frame": 29, "time": 1145869458.835766},
+    "handshake_messages": [
+        {
+        "direction": "client_to_server",
+        "msg_type": "client_hello",
+        "length": 111,
+        "at": {"frame": 25, "time": 1145869458.807721},
+        "decrypted": false,
+        "error": null
+    },
+        {
+        "direction": "server_to_client",
+        "msg_type": "server_hello",
+        "length": 70,
+        "at": {"frame": 27, "time": 1145869458.835185},
+        "decrypted": false,
+        "error": null
+    }
+    ],
+    "handshake_messages_total": 2,
+    "alerts": [],
+    "alerts_total": 0,
+    "client_to_server": {
+        "records": 8,
+        "record_bytes": 2212,
+        "handshake_records": 2,
+        "change_cipher_spec_records": 1,
+        "alert_records": 0,
+        "application_data_records": 5,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 1,
+        "change_cipher_spec": {"frame": 29, "time": 1145869458.835766},
+        "encrypted_handshake": {"frame": 29, "time": 1145869458.835766},
+        "application_data": {
+            "records": 5,
+            "bytes": 2032,
+            "small_records": 0,
+            "largest_record": 440,
+            "first": {"frame": 29, "time": 1145869458.835766},
+            "last": {"frame": 51, "time": 1145869465.166406}
+        },
+        "first_record": {"frame": 25, "time": 1145869458.807721},
+        "last_record": {"frame": 51, "time": 1145869465.166406},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": null,
+        "rst": null
+    },
+    "server_to_client": {
+        "records": 13,
+        "record_bytes": 3819,
+        "handshake_records": 2,
+        "change_cipher_spec_records": 1,
+        "alert_records": 0,
+        "application_data_records": 10,
+        "heartbeat_records": 0,
+        "other_records": 0,
+        "encrypted_handshake_records": 1,
+        "change_cipher_spec": {"frame": 27, "time": 1145869458.835185},
+        "encrypted_handshake": {"frame": 27, "time": 1145869458.835185},
+        "application_data": {
+            "records": 10,
+            "bytes": 3680,
+            "small_records": 4,
+            "largest_record": 1408,
+            "first": {"frame": 30, "time": 1145869458.836412},
+            "last": {"frame": 54, "time": 1145869465.170756}
+        },
+        "first_record": {"frame": 27, "time": 1145869458.835185},
+        "last_record": {"frame": 54, "time": 1145869465.170756},
+        "sslv2_client_hellos": 0,
+        "gaps": 0,
+        "missing_bytes": 0,
+        "partial_records": 0,
+        "unframed_bytes": 0,
+        "framing_lost": 0,
+        "resyncs": 0,
+        "fin": null,
+        "rst": null
+    },
+    "shape": {
+        "server_port": 443,
+        "port_443": true,
+        "sni_present": false,
+        "bidirectional": true,
+        "application_data_records": 15,
+        "application_data_bytes": 5712,
+        "application_data_secs": 6.33499002456665,
+        "connection_secs": 6.363035202026367,
+        "small_record_fraction": 0.26666666666666666,
+        "mean_record_len": 380.8,
+        "records_per_second": 2.367801676376923
+    },
+    "problems": [],
+    "problems_total": 0
+}"#;
 }
