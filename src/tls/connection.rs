@@ -32,7 +32,16 @@
 //!
 //! Lost bytes ([`TlsConnection::gap`]) end handshake parsing for that
 //! direction (a handshake message may have been cut); records keep being
-//! counted as far as framing allows (see [`super::record`]).
+//! counted as far as framing allows (see [`super::record`]). An
+//! application_data record seen before its sender's ChangeCipherSpec (a
+//! handshake the capture missed) is counted as ciphertext, never passed on
+//! as plaintext.
+//!
+//! Driving it: the caller creates one tracker per TCP connection once the
+//! first bytes of a direction pass [`super::record::looks_like_tls`] (that
+//! direction's sender is the client), feeds every in-order chunk, gap, FIN
+//! and RST with the TLS direction, calls [`TlsConnection::finish`] when TCP
+//! closes and reads [`TlsConnection::facts`].
 
 use std::net::SocketAddr;
 
@@ -346,6 +355,8 @@ pub struct TlsFacts {
     pub version: Option<ProtocolVersion>,
     /// server_name the client asked for.
     pub sni: Option<String>,
+    /// The last ClientHello seen in the clear (after a HelloRetryRequest,
+    /// the second one).
     pub client_hello: Option<ClientHelloFacts>,
     pub server_hello: Option<ServerHelloFacts>,
     /// A HelloRetryRequest was seen (RFC 8446 §4.1.4).
@@ -357,7 +368,7 @@ pub struct TlsFacts {
     pub server_random: Option<String>,
     /// The server's chain in the clear (TLS ≤ 1.2), end-entity first.
     pub certificates: Vec<CertificateInfo>,
-    /// Certificates beyond [`MAX_CERTIFICATES`], not kept.
+    /// Certificates beyond [`MAX_CERTIFICATES`] in either chain, not kept.
     pub certificates_not_kept: u64,
     /// A client certificate chain, when one was sent in the clear.
     pub client_certificates: Vec<CertificateInfo>,

@@ -10,7 +10,7 @@
 //!   them (ClientHello, ServerHello, Certificate, …) with nom; [`alert`]
 //!   reads alert records.
 //! * [`x509`] reads the certificates the server presents (DER, RFC 5280):
-//!   hashes (the SSTP crypto binding compares one, [MS-SSTP] §3.2.5.2.2),
+//!   hashes (the SSTP Crypto Binding attribute carries one, [MS-SSTP] §2.2.7),
 //!   names, validity, subject alternative names and key.
 //! * [`connection`] tracks one TCP connection: records from both
 //!   directions go through an optional [`connection::Decryptor`] and then

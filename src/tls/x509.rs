@@ -2,7 +2,7 @@
 //! with a small DER reader (X.690 §8 and §10).
 //!
 //! [`read_certificate`] always hashes the DER bytes (SHA-1 and SHA-256:
-//! the SSTP crypto binding carries one of them, [MS-SSTP] §3.2.5.2.2) and
+//! the SSTP Crypto Binding attribute carries one of them, [MS-SSTP] §2.2.7) and
 //! then decodes what an analyst needs: serial number, signature algorithm,
 //! issuer and subject as RFC 4514 strings, validity as seconds since the
 //! epoch, subject alternative names, basic constraints, extended key usage
@@ -462,15 +462,15 @@ fn integer_bits(v: &[u8]) -> u32 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GeneralName {
-    /// dNSName [2].
+    /// dNSName `[2]`.
     Dns(String),
-    /// iPAddress [7]: 4 or 16 octets.
+    /// iPAddress `[7]`: 4 or 16 octets.
     Ip(IpAddr),
-    /// rfc822Name [1].
+    /// rfc822Name `[1]`.
     Email(String),
-    /// uniformResourceIdentifier [6].
+    /// uniformResourceIdentifier `[6]`.
     Uri(String),
-    /// directoryName [4], as an RFC 4514 string.
+    /// directoryName `[4]`, as an RFC 4514 string.
     DirectoryName(String),
     /// Any other form, by its context tag number.
     Other(u8),
