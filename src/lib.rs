@@ -21,6 +21,7 @@ pub mod report;
 pub mod sstp;
 pub mod synth;
 pub mod text;
+pub mod tls;
 
 pub use config::{Config, Limits};
 pub use error::Error;
