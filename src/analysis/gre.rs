@@ -25,7 +25,7 @@ pub fn flow_filter(flow: &GreFlow) -> String {
     )
 }
 
-fn call_filter(s: &ControlSession, call: &Call) -> String {
+pub(super) fn call_filter(s: &ControlSession, call: &Call) -> String {
     let field = if s.client.ip.is_ipv6() {
         "ipv6.addr"
     } else {

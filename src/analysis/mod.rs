@@ -168,6 +168,19 @@ pub fn findings(
         session_findings(s, &mut out);
     }
     gre::findings(sessions, gre_flows, &mut out);
+    for s in sessions {
+        for call in &s.calls {
+            let Some(report) = &call.ppp else { continue };
+            let ctx = ppp::LinkContext {
+                session: Some(&s.id),
+                call_index: Some(call.index),
+                label: format!("call {}", call_label(call)),
+                sstp: false,
+                filter: Some(gre::call_filter(s, call)),
+            };
+            ppp::findings(&ctx, report, &mut out);
+        }
+    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

@@ -284,6 +284,18 @@ pub struct Call {
     /// Sequence analysis of the call's GRE, per direction (null when none
     /// was seen that way).
     pub gre: CallGre,
+    /// The PPP link inside the call's GRE (null when no PPP was seen).
+    pub ppp: Option<Box<crate::ppp::negotiation::PppReport>>,
+    /// Secrets found in the capture, only with `--show-secrets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<ShownSecrets>,
+}
+
+/// Secrets shown on request (`--show-secrets`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ShownSecrets {
+    /// The PAP password, as sent (lossy UTF-8).
+    pub pap_password: Option<String>,
 }
 
 /// A call's GRE statistics per direction.
@@ -331,6 +343,8 @@ impl Call {
             wan_errors: None,
             ended: None,
             gre: CallGre::default(),
+            ppp: None,
+            secrets: None,
         }
     }
 

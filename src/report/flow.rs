@@ -161,10 +161,12 @@ fn session(out: &mut String, s: &ControlSession) {
             .filter(|c| c.up_since().map(|a| a.frame) == Some(m.frame))
         {
             gre_lines(out, call);
+            ppp_lines(out, call, t0);
         }
     }
     for call in s.calls.iter().filter(|c| c.up_since().is_none()) {
         gre_lines(out, call);
+        ppp_lines(out, call, t0);
     }
     for (frame, time, text) in pending {
         let _ = writeln!(
@@ -230,6 +232,42 @@ fn line(out: &mut String, m: &MessageRecord, t0: f64) {
         arrow,
         fields
     );
+}
+
+/// The PPP phases inside a call, one explained line per step (data frames
+/// are summarised, never listed).
+fn ppp_lines(out: &mut String, call: &crate::pptp::session::Call, t0: f64) {
+    let Some(p) = &call.ppp else { return };
+    let mut phase = None;
+    for e in &p.events {
+        if phase != Some(e.phase) {
+            let _ = writeln!(out, "  ── PPP {} ──", format!("{:?}", e.phase).to_lowercase());
+            phase = Some(e.phase);
+        }
+        let arrow = match e.direction {
+            Direction::ClientToServer => "client ──▶ server",
+            Direction::ServerToClient => "client ◀── server",
+        };
+        let _ = writeln!(
+            out,
+            "  {:>10}  {:>7}  {arrow}  {} — {}",
+            format!("+{:.3}", e.time - t0),
+            e.frame,
+            escape_terminal(&e.summary),
+            escape_terminal(&e.explanation)
+        );
+    }
+    if p.events_not_listed > 0 {
+        let _ = writeln!(out, "  … {} more PPP steps not listed (limit)", p.events_not_listed);
+    }
+    let d = &p.data;
+    if d.encrypted_frames + d.ipv4_packets + d.ipv6_packets > 0 {
+        let _ = writeln!(
+            out,
+            "  {:>10}  {:>7}  data: {} MPPE-encrypted frames, {} IPv4 and {} IPv6 packets in the clear",
+            "", "", d.encrypted_frames, d.ipv4_packets, d.ipv6_packets
+        );
+    }
 }
 
 /// The data phase of one call: GRE in each direction, summarised.

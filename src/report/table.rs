@@ -116,6 +116,22 @@ pub fn render(report: &Report) -> String {
         if any {
             let _ = writeln!(out, "Calls\n{t}\n");
         }
+        let mut t = table(&["Session", "Call", "Authentication", "Encryption", "Addresses", "Data", "Link"]);
+        let mut any = false;
+        for s in &report.pptp_sessions {
+            for c in &s.calls {
+                let Some(p) = &c.ppp else { continue };
+                any = true;
+                let mut auth = ppp_auth_words(p);
+                if let Some(pw) = c.secrets.as_ref().and_then(|x| x.pap_password.as_deref()) {
+                    let _ = write!(auth, "\npassword \"{}\"", esc(pw));
+                }
+                t.add_row(vec![s.id.clone(), c.index.to_string(), auth, ppp_crypto_words(p), ppp_ip_words(p), ppp_data_words(p), format!("{:?}", p.phase_reached).to_lowercase()]);
+            }
+        }
+        if any {
+            let _ = writeln!(out, "PPP inside the calls\n{t}\n");
+        }
     }
 
     if !report.gre_flows.is_empty() {
@@ -295,4 +311,51 @@ fn latency_words(st: &crate::gre::seqtrack::SeqStats) -> String {
         (Some(a), Some(m), Some(b)) => format!("{:.1}/{:.1}/{:.1} ms", a * 1000.0, m * 1000.0, b * 1000.0),
         _ => "-".into(),
     }
+}
+
+fn ppp_auth_words(p: &crate::ppp::negotiation::PppReport) -> String {
+    let a = &p.auth;
+    let Some(protocol) = a.protocol else { return "none seen".into() };
+    let mut w = protocol.to_string();
+    if let Some(u) = &a.user {
+        let _ = write!(w, " \"{}\"", esc(u));
+    }
+    match a.result {
+        Some(crate::ppp::negotiation::AuthResult::Success) => w.push_str("\nsuccess"),
+        Some(crate::ppp::negotiation::AuthResult::Failure) => {
+            w.push_str("\nfailure");
+            if let Some(e) = a.error_code {
+                let _ = write!(w, " E={e}");
+            }
+        }
+        None => w.push_str("\nno result"),
+    }
+    match a.password_verified {
+        Some(true) => w.push_str("\npassword verified"),
+        Some(false) => w.push_str("\npassword MISMATCH"),
+        None => {}
+    }
+    w
+}
+
+fn ppp_crypto_words(p: &crate::ppp::negotiation::PppReport) -> String {
+    match &p.ccp.mppe {
+        Some(m) => format!("MPPE {}{}", m.strength, if m.stateless { " stateless" } else { "" }),
+        None if p.ccp.protocol_rejected_by.is_some() => "CCP rejected".into(),
+        None => "none".into(),
+    }
+}
+
+fn ppp_ip_words(p: &crate::ppp::negotiation::PppReport) -> String {
+    let i = &p.ipcp;
+    let mut w = format!("client {}\nserver {}", i.client_ip.as_deref().unwrap_or("-"), i.server_ip.as_deref().unwrap_or("-"));
+    if !i.dns.is_empty() {
+        let _ = write!(w, "\nDNS {}", i.dns.join(", "));
+    }
+    w
+}
+
+fn ppp_data_words(p: &crate::ppp::negotiation::PppReport) -> String {
+    let d = &p.data;
+    format!("{} encrypted\n{} IPv4, {} IPv6", d.encrypted_frames, d.ipv4_packets, d.ipv6_packets)
 }
