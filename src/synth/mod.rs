@@ -18,6 +18,7 @@
 
 pub mod gre;
 pub mod packet;
+pub mod pppframes;
 pub mod pptp;
 pub mod scenarios;
 pub mod tcp;

@@ -39,6 +39,14 @@ pub use data_plane::{
     gre_ack_only, gre_before_after, gre_blocked, gre_call_ids_reused, gre_doubled, gre_dup_reorder, gre_loss,
     gre_nat, gre_one_way, gre_orphan, gre_two_calls_swapped, gre_window, gre_wrap,
 };
+mod ppp_paths;
+pub use ppp_paths::{
+    code_name, ppp_ccp_protocol_reject, ppp_chapmd5_ok, ppp_eap, ppp_echo_fail, ppp_ipcp_reject,
+    ppp_lcp_loop, ppp_lcp_silent, ppp_looped_back, ppp_mppe_mismatch, ppp_mppe_rejected, ppp_mschapv1,
+    ppp_mschapv2_expired, ppp_mschapv2_fail, ppp_mschapv2_ok, ppp_pap_fail, ppp_pap_ok, ppp_paths,
+    protocol_name, windows_error_name, AuthProtocol, AuthTruth, CcpOutcome, CcpTruth, EndTruth, IpcpTruth,
+    PppScenario, PppStep, PppTruth,
+};
 
 /// A generated capture: its file name, its bytes and its ground truth.
 #[derive(Debug, Clone)]
@@ -1801,7 +1809,7 @@ pub fn http_port_1723() -> Result<Scenario> {
 
 /// Every scenario, in the order `captures/README.md` lists them.
 pub fn all() -> Result<Vec<Scenario>> {
-    Ok(vec![
+    let mut all = vec![
         pptp_clean()?,
         pptp_clean_gz()?,
         pptp_call_rejected()?,
@@ -1836,7 +1844,9 @@ pub fn all() -> Result<Vec<Scenario>> {
         gre_before_after()?,
         gre_window()?,
         gre_nat()?,
-    ])
+    ];
+    all.extend(ppp_paths()?.into_iter().map(|p| p.scenario));
+    Ok(all)
 }
 
 /// The text of `captures/README.md` for these scenarios.
@@ -1917,7 +1927,7 @@ mod tests {
     fn scenarios_are_deterministic_and_named_uniquely() {
         let a = all().unwrap();
         let b = all().unwrap();
-        assert_eq!(a.len(), 34);
+        assert_eq!(a.len(), 50);
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.file_name, y.file_name);
             assert_eq!(x.bytes, y.bytes, "{}", x.file_name);
@@ -1926,7 +1936,7 @@ mod tests {
         let mut names: Vec<&str> = a.iter().map(|s| s.file_name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 34);
+        assert_eq!(names.len(), 50);
         let total: usize = a.iter().map(|s| s.bytes.len()).sum();
         assert!(total < 1 << 20, "captures total {total} bytes");
     }
