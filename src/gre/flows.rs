@@ -385,6 +385,10 @@ impl GreTable {
 
     /// Takes one GRE packet (the bytes from the GRE header on, trimmed to
     /// the IP payload).
+    // Inlined into the pipeline's per-packet closure, its only caller, with
+    // the header decoder and the tracker inlined into it: one function per
+    // GRE packet.
+    #[inline]
     pub fn packet(
         &mut self,
         src: IpAddr,
@@ -414,13 +418,9 @@ impl GreTable {
             }
         };
         self.census.pptp_packets += 1;
-        let key = FlowKey {
-            src,
-            dst,
-            call_id: pkt.call_id,
-        };
         // Most captures have one flow per Call ID at a time: a slot per
-        // Call ID answers without hashing; the map settles the rest.
+        // Call ID answers without hashing; the map settles the rest (and
+        // only then is the key built and the slot written).
         let slot = usize::from(pkt.call_id);
         let cached = self.by_call_id.get(slot).and_then(|&i| {
             self.flows
@@ -430,20 +430,28 @@ impl GreTable {
         });
         let index = match cached {
             Some(i) => i,
-            None => match self.current.get(&key) {
-                Some(&i) => i,
-                None => match self.new_flow(key) {
-                    Some(i) => i,
-                    None => {
-                        self.census.untracked_packets += 1;
-                        return;
-                    }
-                },
-            },
+            None => {
+                let key = FlowKey {
+                    src,
+                    dst,
+                    call_id: pkt.call_id,
+                };
+                let index = match self.current.get(&key) {
+                    Some(&i) => i,
+                    None => match self.new_flow(key) {
+                        Some(i) => i,
+                        None => {
+                            self.census.untracked_packets += 1;
+                            return;
+                        }
+                    },
+                };
+                if let Some(entry) = self.by_call_id.get_mut(slot) {
+                    *entry = index as u32;
+                }
+                index
+            }
         };
-        if let Some(entry) = self.by_call_id.get_mut(slot) {
-            *entry = index as u32;
-        }
         let Some(flow) = self.flows.get_mut(index) else {
             return;
         };

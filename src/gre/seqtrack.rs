@@ -36,8 +36,16 @@
 //!   ([`AckLatency`]);
 //! * the [`Timeline`] has at most [`TIMELINE_BUCKETS`] buckets.
 //!
-//! A tracker holds about 8.5 KiB (5 KiB of fixed buffers, a 3 KiB
+//! A tracker holds about 8.7 KiB (5 KiB of fixed buffers, a 3 KiB
 //! timeline), allocated once in [`DirectionTracker::new`].
+//!
+//! # Speed
+//! A capture interleaves the packets of many calls, so the state of one
+//! direction has usually left the first-level cache by the time its next
+//! packet comes. What an ordinary packet reads and writes is therefore kept
+//! together (`Hot`), and the next-in-order number takes a short path that
+//! touches one word of the window and one send-time slot; the timeline
+//! collects a second's packets before it adds them to its buckets.
 
 use serde::{Serialize, Serializer};
 
@@ -233,14 +241,19 @@ impl Timeline {
         }
     }
 
-    /// Never grows the vectors past their initial capacity, so it never
-    /// allocates.
-    fn record(&mut self, secs: i64, bytes: u64) {
+    /// Adds `packets` packets of second `secs` carrying `bytes` payload
+    /// bytes; nothing when `packets` is 0. Never grows the vectors past the
+    /// capacity [`Timeline::with_capacity`] gives them, so a tracker's
+    /// timeline never allocates.
+    fn record(&mut self, secs: i64, packets: u32, bytes: u64) {
+        if packets == 0 {
+            return;
+        }
         let start = *self.start_secs.get_or_insert(secs);
         let offset = match secs.checked_sub(start) {
             Some(o) if o >= 0 => o.unsigned_abs(),
             _ => {
-                self.before_start += 1;
+                self.before_start += u64::from(packets);
                 0
             }
         };
@@ -260,7 +273,7 @@ impl Timeline {
             self.bytes.push(0);
         }
         if let (Some(p), Some(b)) = (self.packets.get_mut(index), self.bytes.get_mut(index)) {
-            *p = p.saturating_add(1);
+            *p = p.saturating_add(packets);
             *b = b.saturating_add(bytes);
         }
     }
@@ -388,6 +401,7 @@ fn serialize_time<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S
     }
 }
 
+#[inline]
 fn nanos(ts: Timestamp) -> i64 {
     ts.secs
         .saturating_mul(1_000_000_000)
@@ -438,6 +452,18 @@ impl LossRun {
         self.run = u64::from((seen << (64 - n)).leading_zeros());
     }
 
+    /// [`LossRun::absorb`] for one number.
+    #[inline]
+    fn absorb_one(&mut self, seen: bool) {
+        if seen {
+            self.run = 0;
+        } else {
+            self.lost += 1;
+            self.run += 1;
+            self.longest = self.longest.max(self.run);
+        }
+    }
+
     fn absorb_unseen(&mut self, count: u64) {
         if count == 0 {
             return;
@@ -465,18 +491,23 @@ struct SeenWindow {
     words: [u64; WINDOW_WORDS],
 }
 
+/// Word and bit of number `e`. `WINDOW_BITS` is a power of two, so the
+/// low bits of the two's complement are `e mod WINDOW_BITS` for negative
+/// numbers too.
 #[inline]
 fn position(e: i64) -> (usize, u32) {
-    let i = e.rem_euclid(WINDOW_SPAN) as usize;
+    let i = (e as u64 % WINDOW_BITS as u64) as usize;
     (i / 64, (i % 64) as u32)
 }
 
 impl SeenWindow {
+    #[inline]
     fn is_set(&self, e: i64) -> bool {
         let (w, b) = position(e);
         self.words.get(w).is_some_and(|x| (x >> b) & 1 == 1)
     }
 
+    #[inline]
     fn set(&mut self, e: i64) {
         let (w, b) = position(e);
         if let Some(x) = self.words.get_mut(w) {
@@ -515,38 +546,42 @@ impl SeenWindow {
     }
 }
 
-/// Capture times of the last [`SEND_TIME_SLOTS`] data packets, by number.
-#[derive(Clone)]
-struct SendTimes {
-    numbers: [i64; SEND_TIME_SLOTS],
-    at_ns: [i64; SEND_TIME_SLOTS],
-}
-
+/// A widened number that is not there (no data packet yet, no ack yet).
+/// Widened numbers start in `0..2^32` and move by at most
+/// [`SEQ_RESET_LIMIT`] per packet, so no real one comes near it.
 const NO_NUMBER: i64 = i64::MIN;
 
+/// Capture times of the last [`SEND_TIME_SLOTS`] data packets, by number.
+/// Number and time share a slot so that a lookup reads one cache line.
+#[derive(Clone)]
+struct SendTimes {
+    slots: [(i64, i64); SEND_TIME_SLOTS],
+}
+
 impl SendTimes {
+    /// `e mod SEND_TIME_SLOTS`, a power of two (see [`position`]).
+    #[inline]
     fn slot(e: i64) -> usize {
-        e.rem_euclid(SEND_TIME_SLOTS as i64) as usize
+        (e as u64 % SEND_TIME_SLOTS as u64) as usize
     }
 
+    #[inline]
     fn record(&mut self, e: i64, at: i64) {
-        let i = Self::slot(e);
-        if let (Some(n), Some(t)) = (self.numbers.get_mut(i), self.at_ns.get_mut(i)) {
-            *n = e;
-            *t = at;
+        if let Some(slot) = self.slots.get_mut(Self::slot(e)) {
+            *slot = (e, at);
         }
     }
 
+    #[inline]
     fn lookup(&self, e: i64) -> Option<i64> {
-        let i = Self::slot(e);
-        match (self.numbers.get(i), self.at_ns.get(i)) {
-            (Some(&n), Some(&t)) if n == e => Some(t),
+        match self.slots.get(Self::slot(e)) {
+            Some(&(n, t)) if n == e => Some(t),
             _ => None,
         }
     }
 
     fn clear(&mut self) {
-        self.numbers = [NO_NUMBER; SEND_TIME_SLOTS];
+        self.slots = [(NO_NUMBER, 0); SEND_TIME_SLOTS];
     }
 }
 
@@ -558,38 +593,22 @@ struct RecentPacket {
     used: bool,
 }
 
-/// The last [`RECENT_PACKETS`] packets of the direction, oldest overwritten.
-#[derive(Clone)]
-struct Recent {
-    slots: [RecentPacket; RECENT_PACKETS],
-    next: usize,
-}
-
-impl Recent {
-    fn push(&mut self, fingerprint: u64, at_ns: i64, origin: PacketOrigin) {
-        if let Some(slot) = self.slots.get_mut(self.next) {
-            *slot = RecentPacket {
-                fingerprint,
-                at_ns,
-                iface: origin.iface,
-                used: true,
-            };
-        }
-        self.next = (self.next + 1) % RECENT_PACKETS;
-    }
-
-    /// The fingerprint already covers the IP Identification; without one,
-    /// only a very close copy on the same interface counts.
-    fn holds_original(&self, fingerprint: u64, at_ns: i64, origin: PacketOrigin) -> bool {
-        self.slots.iter().any(|r| {
-            let limit = if origin.ip_ident != 0 || origin.iface != r.iface {
-                CAPTURE_DUPLICATE_WINDOW_NS
-            } else {
-                CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS
-            };
-            r.used && r.fingerprint == fingerprint && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
-        })
-    }
+/// The fingerprint already covers the IP Identification; without one, only
+/// a very close copy on the same interface counts.
+fn holds_original(
+    recent: &[RecentPacket; RECENT_PACKETS],
+    fingerprint: u64,
+    at_ns: i64,
+    origin: PacketOrigin,
+) -> bool {
+    recent.iter().any(|r| {
+        let limit = if origin.ip_ident != 0 || origin.iface != r.iface {
+            CAPTURE_DUPLICATE_WINDOW_NS
+        } else {
+            CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS
+        };
+        r.used && r.fingerprint == fingerprint && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
+    })
 }
 
 /// Multiplies to 128 bits and folds the halves (the "mum" step of wyhash).
@@ -619,42 +638,29 @@ fn load(bytes: &[u8], at: usize) -> u64 {
 /// coherency count and the start of the ciphertext, which differ from
 /// packet to packet; they share a cache line with the header). Ethernet
 /// padding does not enter: the payload is already cut to Payload Length.
+#[inline]
 fn fingerprint(pkt: &PptpGre<'_>, ip_ident: u32) -> u64 {
     let numbers = (u64::from(pkt.seq.unwrap_or(0)) << 32) | u64::from(pkt.ack.unwrap_or(0));
     let fields = (u64::from(pkt.payload_len) << 48) | (u64::from(pkt.call_id) << 32) | u64::from(ip_ident);
     let presence = u64::from(pkt.seq.is_some()) | (u64::from(pkt.ack.is_some()) << 1);
     let p = pkt.payload;
     let head = mum(numbers ^ 0xA076_1D64_78BD_642F, fields ^ 0xE703_7ED1_A0B4_28DB);
-    let body = mum(
-        load(p, 0) ^ 0x8EBC_6AF0_9C88_C6E3,
-        load(p, 8) ^ 0x5899_65CC_7537_4CC3 ^ presence,
-    );
-    mum(head ^ 0x1D8E_4E27_C47D_124F, body ^ (p.len() as u64))
+    mum(
+        head ^ load(p, 0) ^ 0x8EBC_6AF0_9C88_C6E3,
+        load(p, 8) ^ 0x5899_65CC_7537_4CC3 ^ presence ^ ((p.len() as u64) << 2),
+    )
 }
 
-/// Ack latency samples: exact extremes, the first samples verbatim and a
-/// log-linear histogram.
-#[derive(Clone)]
-struct LatencyRecorder {
-    count: u64,
-    min_ns: i64,
-    max_ns: i64,
-    unmatched: u64,
-    exact: [i64; EXACT_LATENCY_SAMPLES],
-    buckets: [u32; LATENCY_BUCKETS],
-}
-
+/// The histogram bucket of a latency: microseconds below 16 have a bucket
+/// each; above, a power of two `2^k` (k ≥ 4) starts 16 buckets of width
+/// `2^(k-4)`. With `shift = k - 4` (0 below 16) the bucket is
+/// `16·shift + (us >> shift)`, one formula for both ranges.
+#[inline]
 fn latency_bucket(ns: i64) -> usize {
-    let us = (ns.max(0) / 1000)
-        .unsigned_abs()
-        .min((1 << LATENCY_RANGE_BITS) - 1);
-    let sub = 1u64 << LATENCY_SUB_BITS;
-    if us < sub {
-        return us as usize;
-    }
-    let msb = 63 - us.leading_zeros();
-    let mantissa = us >> (msb - LATENCY_SUB_BITS);
-    ((msb - LATENCY_SUB_BITS + 1) as usize) * (sub as usize) + (mantissa - sub) as usize
+    let us = (ns.max(0).unsigned_abs() / 1000).min((1 << LATENCY_RANGE_BITS) - 1);
+    let msb = 63 - (us | 1).leading_zeros();
+    let shift = msb.saturating_sub(LATENCY_SUB_BITS);
+    ((shift << LATENCY_SUB_BITS) as usize) + (us >> shift) as usize
 }
 
 /// Lower bound and width of bucket `i`, in microseconds.
@@ -668,65 +674,47 @@ fn latency_bucket_bounds(i: usize) -> (u64, u64) {
     (mantissa << (octave - 1), 1 << (octave - 1))
 }
 
-impl LatencyRecorder {
-    fn record(&mut self, ns: i64) {
-        if let Some(slot) = usize::try_from(self.count)
-            .ok()
-            .and_then(|i| self.exact.get_mut(i))
-        {
-            *slot = ns;
-        }
-        if self.count == 0 {
-            self.min_ns = ns;
-            self.max_ns = ns;
-        } else {
-            self.min_ns = self.min_ns.min(ns);
-            self.max_ns = self.max_ns.max(ns);
-        }
-        self.count += 1;
-        if let Some(c) = self.buckets.get_mut(latency_bucket(ns)) {
-            *c = c.saturating_add(1);
-        }
-    }
-
-    fn summary(&self) -> AckLatency {
-        let secs = |ns: i64| ns as f64 / 1e9;
-        if self.count == 0 {
-            return AckLatency {
-                unmatched: self.unmatched,
-                ..AckLatency::default()
-            };
-        }
-        let rank = self.count.div_ceil(2);
-        let exact = self.count <= EXACT_LATENCY_SAMPLES as u64;
-        let median = if exact {
-            let mut sorted = self.exact;
-            let n = usize::try_from(self.count).unwrap_or(EXACT_LATENCY_SAMPLES);
-            let sorted = sorted.get_mut(..n).unwrap_or(&mut []);
-            sorted.sort_unstable();
-            let pick = usize::try_from(rank - 1).unwrap_or(0);
-            sorted.get(pick).map_or(0.0, |&ns| secs(ns))
-        } else {
-            let mut seen = 0u64;
-            let mut mid_us = 0.0;
-            for (i, &c) in self.buckets.iter().enumerate() {
-                seen += u64::from(c);
-                if seen >= rank {
-                    let (lower, width) = latency_bucket_bounds(i);
-                    mid_us = lower as f64 + width as f64 / 2.0;
-                    break;
-                }
-            }
-            (mid_us / 1e6).clamp(secs(self.min_ns), secs(self.max_ns))
+/// Ack latency samples: the count and exact extremes (in [`Hot`]), the
+/// first samples verbatim and a log-linear histogram (in [`Buffers`]).
+fn latency_summary(hot: &Hot, buffers: &Buffers, unmatched: u64) -> AckLatency {
+    let secs = |ns: i64| ns as f64 / 1e9;
+    let count = hot.latency_count;
+    if count == 0 {
+        return AckLatency {
+            unmatched,
+            ..AckLatency::default()
         };
-        AckLatency {
-            samples: self.count,
-            min: Some(secs(self.min_ns)),
-            median: Some(median),
-            max: Some(secs(self.max_ns)),
-            median_exact: exact,
-            unmatched: self.unmatched,
+    }
+    let (min_ns, max_ns) = (hot.latency_min_ns, hot.latency_max_ns);
+    let rank = count.div_ceil(2);
+    let exact = count <= EXACT_LATENCY_SAMPLES as u64;
+    let median = if exact {
+        let mut sorted = buffers.latency_exact;
+        let n = usize::try_from(count).unwrap_or(EXACT_LATENCY_SAMPLES);
+        let sorted = sorted.get_mut(..n).unwrap_or(&mut []);
+        sorted.sort_unstable();
+        let pick = usize::try_from(rank - 1).unwrap_or(0);
+        sorted.get(pick).map_or(0.0, |&ns| secs(ns))
+    } else {
+        let mut seen = 0u64;
+        let mut mid_us = 0.0;
+        for (i, &c) in buffers.latency_buckets.iter().enumerate() {
+            seen += u64::from(c);
+            if seen >= rank {
+                let (lower, width) = latency_bucket_bounds(i);
+                mid_us = lower as f64 + width as f64 / 2.0;
+                break;
+            }
         }
+        (mid_us / 1e6).clamp(secs(min_ns), secs(max_ns))
+    };
+    AckLatency {
+        samples: count,
+        min: Some(secs(min_ns)),
+        median: Some(median),
+        max: Some(secs(max_ns)),
+        median_exact: exact,
+        unmatched,
     }
 }
 
@@ -735,28 +723,71 @@ impl LatencyRecorder {
 struct Buffers {
     window: SeenWindow,
     send_times: SendTimes,
-    recent: Recent,
-    latency: LatencyRecorder,
+    /// The last [`RECENT_PACKETS`] packets of the direction, oldest
+    /// overwritten ([`Hot::recent_next`] is the next to go).
+    recent: [RecentPacket; RECENT_PACKETS],
+    /// The first [`EXACT_LATENCY_SAMPLES`] ack latencies, in ns.
+    latency_exact: [i64; EXACT_LATENCY_SAMPLES],
+    latency_buckets: [u32; LATENCY_BUCKETS],
+}
+
+/// What an ordinary packet reads and writes, together: a capture
+/// interleaves many calls, so a direction's state is rarely still in the
+/// first-level cache when its next packet comes, and every separate cache
+/// line touched costs a miss. The first line holds everything an ack from
+/// the reverse direction needs ([`DirectionTracker::on_peer_ack`]), the
+/// next two the rest of what a packet of this direction needs. The counters
+/// here are reported through [`DirectionTracker::stats`]; the rarely moved
+/// ones stay in `counts`.
+#[derive(Clone)]
+#[repr(C, align(64))]
+struct Hot {
+    /// Widened numbers of the current numbering: the highest
+    /// ([`NO_NUMBER`] before the first data packet) and the first.
+    max: i64,
+    first: i64,
+    /// The highest number the reverse direction acknowledged, widened in
+    /// this direction's numbering ([`NO_NUMBER`]: none yet).
+    acked: i64,
+    acks_received: u64,
+    acked_packets: u64,
+    latency_count: u64,
+    latency_min_ns: i64,
+    latency_max_ns: i64,
+
+    /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
+    max_ack_sent: i64,
+    packets: u64,
+    data_packets: u64,
+    payload_bytes: u64,
+    last_time: Timestamp,
+    last_frame: u64,
+    /// The timeline's latest second and what came in it, added to the
+    /// timeline when a packet of another second arrives (and by `stats`):
+    /// one comparison per packet instead of two vector updates.
+    pending_secs: i64,
+    pending_bytes: u64,
+    max_in_flight: Option<u64>,
+    pending_packets: u32,
+    /// The peer's receive window when one is checked, else 0.
+    window: u16,
+    /// The slot of [`Buffers::recent`] the next packet takes.
+    recent_next: u8,
+    loss: LossRun,
 }
 
 /// Sequence analysis of one direction of one PPTP call (RFC 2637 §4):
 /// the packets from one host to the other carrying one Key Call ID.
 #[derive(Clone)]
 pub struct DirectionTracker {
-    /// Counters kept as they will be reported; [`DirectionTracker::stats`]
-    /// adds what is derived.
+    hot: Hot,
+    /// Counters kept as they will be reported, apart from those in `hot`;
+    /// [`DirectionTracker::stats`] adds those and what is derived.
     counts: SeqStats,
-    /// Widened numbers of the current numbering: the first and the highest.
-    first: i64,
-    max: Option<i64>,
-    loss: LossRun,
     /// `expected` of the numberings closed by a restart.
     expected_closed: u64,
-    /// The highest number the reverse direction acknowledged, widened in
-    /// this direction's numbering.
-    acked: Option<i64>,
-    /// The highest Ack this direction sent, widened.
-    max_ack_sent: Option<i64>,
+    /// Ack advances whose send time was not kept ([`AckLatency::unmatched`]).
+    latency_unmatched: u64,
     buffers: Box<Buffers>,
 }
 
@@ -770,36 +801,45 @@ impl DirectionTracker {
     /// An empty tracker. The only allocation a tracker ever makes.
     pub fn new() -> Self {
         DirectionTracker {
+            hot: Hot {
+                max: NO_NUMBER,
+                first: 0,
+                acked: NO_NUMBER,
+                max_ack_sent: NO_NUMBER,
+                packets: 0,
+                data_packets: 0,
+                payload_bytes: 0,
+                last_time: Timestamp::default(),
+                last_frame: 0,
+                max_in_flight: None,
+                pending_secs: 0,
+                pending_bytes: 0,
+                pending_packets: 0,
+                window: 0,
+                recent_next: 0,
+                loss: LossRun::default(),
+                acks_received: 0,
+                acked_packets: 0,
+                latency_count: 0,
+                latency_min_ns: i64::MAX,
+                latency_max_ns: i64::MIN,
+            },
             counts: SeqStats {
                 timeline: Timeline::with_capacity(),
                 ..SeqStats::default()
             },
-            first: 0,
-            max: None,
-            loss: LossRun::default(),
             expected_closed: 0,
-            acked: None,
-            max_ack_sent: None,
+            latency_unmatched: 0,
             buffers: Box::new(Buffers {
                 window: SeenWindow {
                     words: [0; WINDOW_WORDS],
                 },
                 send_times: SendTimes {
-                    numbers: [NO_NUMBER; SEND_TIME_SLOTS],
-                    at_ns: [0; SEND_TIME_SLOTS],
+                    slots: [(NO_NUMBER, 0); SEND_TIME_SLOTS],
                 },
-                recent: Recent {
-                    slots: [RecentPacket::default(); RECENT_PACKETS],
-                    next: 0,
-                },
-                latency: LatencyRecorder {
-                    count: 0,
-                    min_ns: 0,
-                    max_ns: 0,
-                    unmatched: 0,
-                    exact: [0; EXACT_LATENCY_SAMPLES],
-                    buckets: [0; LATENCY_BUCKETS],
-                },
+                recent: [RecentPacket::default(); RECENT_PACKETS],
+                latency_exact: [0; EXACT_LATENCY_SAMPLES],
+                latency_buckets: [0; LATENCY_BUCKETS],
             }),
         }
     }
@@ -811,6 +851,7 @@ impl DirectionTracker {
     /// 0 means no window is checked.
     pub fn set_peer_window(&mut self, window: u16) {
         self.counts.peer_window = Some(window);
+        self.hot.window = window;
     }
 
     /// Takes one packet of this direction, in capture order.
@@ -822,6 +863,7 @@ impl DirectionTracker {
     /// [`CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS`]) is a capture duplicate:
     /// counted in `capture_duplicates` and nowhere else. For a data packet
     /// that match is only looked for when its number was already seen.
+    #[inline]
     pub fn on_packet(
         &mut self,
         pkt: &PptpGre<'_>,
@@ -835,31 +877,54 @@ impl DirectionTracker {
             Some(s) => self.already_seen(s),
             None => true,
         };
-        if may_be_copy && self.buffers.recent.holds_original(print, now, origin) {
+        if may_be_copy && holds_original(&self.buffers.recent, print, now, origin) {
             self.counts.capture_duplicates += 1;
             return Observation {
                 event: SeqEvent::CaptureDuplicate,
                 ack: None,
             };
         }
-        self.buffers.recent.push(print, now, origin);
-
-        let c = &mut self.counts;
-        c.packets += 1;
-        if c.first_time.is_none() {
-            c.first_time = Some(ts);
-            c.first_frame = Some(frame);
+        let h = &mut self.hot;
+        let next = usize::from(h.recent_next) % RECENT_PACKETS;
+        if let Some(slot) = self.buffers.recent.get_mut(next) {
+            *slot = RecentPacket {
+                fingerprint: print,
+                at_ns: now,
+                iface: origin.iface,
+                used: true,
+            };
         }
-        c.last_time = Some(ts);
-        c.last_frame = Some(frame);
-        c.timeline.record(ts.secs, u64::from(pkt.payload_len));
+        h.recent_next = ((next + 1) % RECENT_PACKETS) as u8;
+
+        h.packets += 1;
+        if h.packets == 1 {
+            self.counts.first_time = Some(ts);
+            self.counts.first_frame = Some(frame);
+        }
+        h.last_time = ts;
+        h.last_frame = frame;
+        if ts.secs == h.pending_secs && h.pending_packets < u32::MAX {
+            h.pending_packets += 1;
+            h.pending_bytes = h.pending_bytes.saturating_add(u64::from(pkt.payload_len));
+        } else {
+            self.counts
+                .timeline
+                .record(h.pending_secs, h.pending_packets, h.pending_bytes);
+            h.pending_secs = ts.secs;
+            h.pending_packets = 1;
+            h.pending_bytes = u64::from(pkt.payload_len);
+        }
         if let Some(a) = pkt.ack {
-            self.note_ack_sent(a);
+            h.max_ack_sent = if h.max_ack_sent == NO_NUMBER {
+                i64::from(a)
+            } else {
+                h.max_ack_sent.max(unwrap(h.max_ack_sent, a))
+            };
         }
         let event = match pkt.seq {
             Some(s) => {
-                self.counts.data_packets += 1;
-                self.counts.payload_bytes += u64::from(pkt.payload_len);
+                h.data_packets += 1;
+                h.payload_bytes += u64::from(pkt.payload_len);
                 self.on_seq(s, now)
             }
             None if pkt.is_ack_only() => {
@@ -878,32 +943,50 @@ impl DirectionTracker {
     /// §4.2: the highest of *this* direction's numbers the peer received),
     /// captured at `ts`. Call it for every non-duplicate reverse packet
     /// with A = 1 ([`Observation::ack`]).
+    #[inline]
     pub fn on_peer_ack(&mut self, ack: u32, ts: Timestamp) {
-        self.counts.acks_received += 1;
-        let Some(max) = self.max else {
+        let h = &mut self.hot;
+        h.acks_received += 1;
+        let max = h.max;
+        if max == NO_NUMBER {
             self.counts.acks_before_data += 1;
             return;
-        };
+        }
         let e = unwrap(max, ack);
         if (e - max).abs() > SEQ_RESET_LIMIT {
             self.counts.acks_out_of_range += 1;
             return;
         }
-        match self.acked {
-            Some(prev) if e == prev => return, // piggy-backed repeats are normal
-            Some(prev) if e < prev => {
+        let prev = h.acked;
+        if prev != NO_NUMBER {
+            if e == prev {
+                return; // piggy-backed repeats are normal
+            }
+            if e < prev {
                 self.counts.ack_regressions += 1;
                 return;
             }
-            _ => {}
         }
-        let from = self.acked.map_or(self.first, |prev| prev + 1).max(self.first);
+        let from = if prev == NO_NUMBER { h.first } else { prev + 1 }.max(h.first);
         let to = e.min(max);
         if to >= from {
-            self.counts.acked_packets += (to - from + 1).unsigned_abs();
+            h.acked_packets += (to - from + 1).unsigned_abs();
         }
-        self.acked = Some(e);
-        if e < self.first {
+        h.acked = e;
+        if e < h.first {
+            return;
+        }
+        // A number with a send time was seen and is inside the window (the
+        // send times cover the last SEND_TIME_SLOTS numbers, and each
+        // number gets one only when its window bit is set), so the usual
+        // ack needs the send time and not the window.
+        if let Some(sent) = self.buffers.send_times.lookup(e) {
+            let now = nanos(ts);
+            if now >= sent {
+                self.record_latency(now - sent);
+            } else {
+                self.latency_unmatched += 1;
+            }
             return;
         }
         let in_window = max - e < WINDOW_SPAN;
@@ -911,49 +994,69 @@ impl DirectionTracker {
             self.counts.acks_beyond_seen += 1;
             return;
         }
-        let latency = &mut self.buffers.latency;
-        match self.buffers.send_times.lookup(e) {
-            Some(sent) if nanos(ts) >= sent => latency.record(nanos(ts) - sent),
-            _ => latency.unmatched += 1,
-        }
+        self.latency_unmatched += 1;
     }
 
     /// The statistics so far, with the numbers still inside the window
     /// settled: those never seen count as lost. Does not change the
     /// tracker, so it can be called at any time.
     pub fn stats(&self) -> SeqStats {
+        let h = &self.hot;
         let mut s = self.counts.clone();
-        let mut loss = self.loss;
+        s.packets = h.packets;
+        s.data_packets = h.data_packets;
+        s.payload_bytes = h.payload_bytes;
+        if h.packets > 0 {
+            s.last_time = Some(h.last_time);
+            s.last_frame = Some(h.last_frame);
+        }
+        s.timeline
+            .record(h.pending_secs, h.pending_packets, h.pending_bytes);
+        s.max_in_flight = h.max_in_flight;
+        s.acks_received = h.acks_received;
+        s.acked_packets = h.acked_packets;
+        let mut loss = h.loss;
         let mut expected = self.expected_closed;
-        if let Some(max) = self.max {
-            let from = self.first.max(max - WINDOW_SPAN + 1);
+        if h.max != NO_NUMBER {
+            let from = h.first.max(h.max - WINDOW_SPAN + 1);
             self.buffers
                 .window
-                .for_each_chunk(from, max + 1, |bits, n| loss.absorb(bits, n));
-            expected += (max - self.first + 1).unsigned_abs();
-            s.last_seq = Some(max as u32);
+                .for_each_chunk(from, h.max + 1, |bits, n| loss.absorb(bits, n));
+            expected += (h.max - h.first + 1).unsigned_abs();
+            s.last_seq = Some(h.max as u32);
         }
         s.expected = expected;
         s.lost = loss.lost;
         s.largest_gap = loss.longest;
-        s.max_ack = self.max_ack_sent.map(|e| e as u32);
-        s.ack_latency = self.buffers.latency.summary();
+        s.max_ack = (h.max_ack_sent != NO_NUMBER).then_some(h.max_ack_sent as u32);
+        s.ack_latency = latency_summary(h, &self.buffers, self.latency_unmatched);
         s
     }
 
-    fn note_ack_sent(&mut self, ack: u32) {
-        self.max_ack_sent = Some(match self.max_ack_sent {
-            None => i64::from(ack),
-            Some(prev) => prev.max(unwrap(prev, ack)),
-        });
+    fn record_latency(&mut self, ns: i64) {
+        let h = &mut self.hot;
+        if let Some(slot) = usize::try_from(h.latency_count)
+            .ok()
+            .and_then(|i| self.buffers.latency_exact.get_mut(i))
+        {
+            *slot = ns;
+        }
+        h.latency_count += 1;
+        h.latency_min_ns = h.latency_min_ns.min(ns);
+        h.latency_max_ns = h.latency_max_ns.max(ns);
+        if let Some(c) = self.buffers.latency_buckets.get_mut(latency_bucket(ns)) {
+            *c = c.saturating_add(1);
+        }
     }
 
     /// Whether `s` may be a second capture of a packet: its number was seen
     /// already, or is too old to tell.
+    #[inline]
     fn already_seen(&self, s: u32) -> bool {
-        let Some(max) = self.max else {
+        let max = self.hot.max;
+        if max == NO_NUMBER {
             return false;
-        };
+        }
         let d = unwrap(max, s) - max;
         if !(-SEQ_RESET_LIMIT..=0).contains(&d) {
             return false;
@@ -961,12 +1064,38 @@ impl DirectionTracker {
         -d >= WINDOW_SPAN || self.buffers.window.is_set(max + d)
     }
 
+    #[inline]
     fn on_seq(&mut self, s: u32, now: i64) -> SeqEvent {
-        let Some(max) = self.max else {
+        let max = self.hot.max;
+        if max != NO_NUMBER && unwrap(max, s) == max + 1 {
+            // The common case, in order: `e` takes the window slot of
+            // `e - WINDOW_BITS`, which leaves the window (the same bit).
+            let e = max + 1;
+            self.note_in_flight(e);
+            let (w, b) = position(e);
+            if let Some(word) = self.buffers.window.words.get_mut(w) {
+                if e - WINDOW_SPAN >= self.hot.first {
+                    self.hot.loss.absorb_one((*word >> b) & 1 == 1);
+                }
+                *word |= 1 << b;
+            }
+            self.hot.max = e;
+            self.buffers.send_times.record(e, now);
+            return SeqEvent::InOrder;
+        }
+        self.on_seq_out_of_order(s, now)
+    }
+
+    /// [`DirectionTracker::on_seq`] for everything but the next number in
+    /// order: the first number, gaps, duplicates, late packets, restarts.
+    #[inline(never)]
+    fn on_seq_out_of_order(&mut self, s: u32, now: i64) -> SeqEvent {
+        let max = self.hot.max;
+        if max == NO_NUMBER {
             self.counts.first_seq = Some(s);
             self.start_numbering(s, now);
             return SeqEvent::First;
-        };
+        }
         let e = unwrap(max, s);
         let d = e - max;
         if d.abs() > SEQ_RESET_LIMIT {
@@ -995,7 +1124,7 @@ impl DirectionTracker {
             return SeqEvent::LateUnknown;
         }
         self.buffers.window.set(e);
-        if e < self.first {
+        if e < self.hot.first {
             self.counts.late_unknown += 1;
             return SeqEvent::LateUnknown;
         }
@@ -1011,10 +1140,10 @@ impl DirectionTracker {
 
     fn start_numbering(&mut self, s: u32, now: i64) {
         let e = i64::from(s);
-        self.first = e;
-        self.max = Some(e);
-        self.acked = None;
-        self.loss.run = 0;
+        self.hot.first = e;
+        self.hot.max = e;
+        self.hot.acked = NO_NUMBER;
+        self.hot.loss.run = 0;
         self.buffers.window.clear_all();
         self.buffers.window.set(e);
         self.buffers.send_times.clear();
@@ -1024,16 +1153,16 @@ impl DirectionTracker {
     /// Settles the window of a numbering that a restart ends.
     fn close_numbering(&mut self, max: i64) {
         self.retire(max - WINDOW_SPAN + 1, max + 1);
-        self.loss.run = 0;
-        self.expected_closed += (max - self.first + 1).unsigned_abs();
+        self.hot.loss.run = 0;
+        self.expected_closed += (max - self.hot.first + 1).unsigned_abs();
     }
 
     /// Numbers `[from, to)` leave the window: the unseen ones at or after
     /// `first` are finally lost.
     fn retire(&mut self, from: i64, to: i64) {
-        let from = from.max(self.first);
+        let from = from.max(self.hot.first);
         if from < to {
-            let loss = &mut self.loss;
+            let loss = &mut self.hot.loss;
             self.buffers
                 .window
                 .for_each_chunk(from, to, |bits, n| loss.absorb(bits, n));
@@ -1043,22 +1172,11 @@ impl DirectionTracker {
     /// Moves the top of the window from `old_max` to `e` (`e > old_max`).
     /// At most [`WINDOW_BITS`] bits are visited, 64 at a time.
     fn advance(&mut self, old_max: i64, e: i64) {
-        if e - old_max == 1 {
-            // The common case: `e` takes the slot of `e - WINDOW_BITS`,
-            // which leaves the window.
-            let leaving = e - WINDOW_SPAN;
-            if leaving >= self.first {
-                let seen = self.buffers.window.is_set(leaving);
-                self.loss.absorb(u64::from(seen), 1);
-            }
-            self.buffers.window.set(e);
-            self.max = Some(e);
-            return;
-        }
         if e - old_max >= WINDOW_SPAN {
             self.retire(old_max - WINDOW_SPAN + 1, old_max + 1);
             // Skipped numbers that never even entered the window.
-            self.loss
+            self.hot
+                .loss
                 .absorb_unseen((e - WINDOW_SPAN - old_max).unsigned_abs());
             self.buffers.window.clear_all();
         } else {
@@ -1066,34 +1184,34 @@ impl DirectionTracker {
             self.buffers.window.clear_range(old_max + 1, e + 1);
         }
         self.buffers.window.set(e);
-        self.max = Some(e);
+        self.hot.max = e;
     }
 
     /// Packets outstanding once `e` is sent: RFC 2637 §4.4's sender stops
     /// when this reaches the peer's window. Measured only after an ack came
     /// back, since before that the acknowledged point is unknown.
+    #[inline]
     fn note_in_flight(&mut self, e: i64) {
-        let Some(acked) = self.acked else {
+        let h = &mut self.hot;
+        if h.acked == NO_NUMBER {
             return;
-        };
-        let in_flight = (e - acked).max(0).unsigned_abs();
-        let c = &mut self.counts;
-        c.max_in_flight = Some(c.max_in_flight.map_or(in_flight, |m| m.max(in_flight)));
-        if let Some(window) = c.peer_window.filter(|&w| w > 0) {
-            if in_flight > u64::from(window) {
-                c.window_exceeded += 1;
-            }
+        }
+        let in_flight = (e - h.acked).max(0).unsigned_abs();
+        h.max_in_flight = Some(h.max_in_flight.map_or(in_flight, |m| m.max(in_flight)));
+        if h.window > 0 && in_flight > u64::from(h.window) {
+            self.counts.window_exceeded += 1;
         }
     }
 }
 
 impl core::fmt::Debug for DirectionTracker {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let number = |e: i64| (e != NO_NUMBER).then_some(e);
         f.debug_struct("DirectionTracker")
-            .field("first", &self.first)
-            .field("max", &self.max)
-            .field("acked", &self.acked)
-            .field("counts", &self.counts)
+            .field("first", &self.hot.first)
+            .field("max", &number(self.hot.max))
+            .field("acked", &number(self.hot.acked))
+            .field("counts", &self.stats())
             .finish_non_exhaustive()
     }
 }
@@ -1400,6 +1518,34 @@ mod tests {
         assert_eq!(s.ack_latency.samples, 2);
         assert_eq!(s.ack_latency.min, Some(0.014));
         assert_eq!(s.ack_latency.max, Some(0.016));
+    }
+
+    /// An ack names a number seen but no longer among the send times, or
+    /// one whose send time lies after the ack: unmatched, not a sample.
+    #[test]
+    fn acks_without_a_usable_send_time_are_unmatched() {
+        let mut a = DirectionTracker::new();
+        let seqs: Vec<u32> = (0..300).collect();
+        feed(&mut a, &seqs);
+        a.on_peer_ack(100, at(400_000)); // sent at 100 ms, slot reused since
+        a.on_peer_ack(250, at(100_000)); // "acked" before it was sent
+        a.on_peer_ack(299, at(500_000)); // sent at 299 ms
+        let s = a.stats();
+        assert_eq!(
+            (s.acks_received, s.acked_packets, s.acks_beyond_seen),
+            (3, 300, 0)
+        );
+        assert_eq!(
+            s.ack_latency,
+            AckLatency {
+                samples: 1,
+                min: Some(0.201),
+                median: Some(0.201),
+                max: Some(0.201),
+                median_exact: true,
+                unmatched: 2,
+            }
+        );
     }
 
     #[test]
@@ -1715,6 +1861,36 @@ mod tests {
             tl.bytes,
             packets.iter().map(|&p| u64::from(p) * 100).collect::<Vec<_>>()
         );
+    }
+
+    /// The timeline gathers a second's packets before adding them; packets
+    /// of an earlier second, or from before the first, still land where
+    /// they belong, and `stats` in between changes nothing.
+    #[test]
+    fn timeline_gathers_seconds_in_any_order() {
+        let mut t = DirectionTracker::new();
+        let secs = [0i64, 0, 1, 0, -1, 3, 3];
+        for (i, &sec) in secs.iter().enumerate() {
+            let i = i as u32;
+            t.on_packet(
+                &data(i, None),
+                at(sec * 1_000_000 + i64::from(i)),
+                1,
+                origin(i + 1),
+            );
+            if i == 2 {
+                assert_eq!(t.stats().timeline, timeline(vec![2, 1], vec![200, 100]));
+            }
+        }
+        let tl = t.stats().timeline;
+        assert_eq!(
+            tl,
+            Timeline {
+                before_start: 1,
+                ..timeline(vec![4, 1, 0, 2], vec![400, 100, 0, 200])
+            }
+        );
+        assert_eq!(t.stats().timeline, tl);
     }
 
     #[test]

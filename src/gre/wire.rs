@@ -682,6 +682,11 @@ pub enum Gre<'a> {
 /// Decodes the GRE header at the start of `bytes` (the IP payload, cut to
 /// the IP total length) and says what it is.
 ///
+/// The header RFC 2637 §4.1 prescribes is read straight away
+/// ([`prescribed`]); every other header goes through the general walk
+/// ([`classify_general`]), which gives the same answer for the prescribed
+/// one.
+///
 /// Only version 1 with Protocol Type 0x880B is PPTP (RFC 2637 §4.1).
 /// Version 0, other Protocol Types and versions 2–7 are [`Gre::Other`]; a
 /// version-1/0x880B header without K is [`Gre::Malformed`] with
@@ -689,7 +694,73 @@ pub enum Gre<'a> {
 /// [`Gre::Malformed`] with [`GreError::Truncated`]. Optional fields PPTP
 /// never uses (Checksum/Offset, Routing) are skipped per RFC 1701 and
 /// flagged in [`PptpGre::anomalies`].
+#[inline]
 pub fn classify(bytes: &[u8]) -> Gre<'_> {
+    match prescribed(bytes) {
+        Some(pkt) => Gre::Pptp(pkt),
+        None => classify_general(bytes),
+    }
+}
+
+/// Enhanced GRE exactly as RFC 2637 §4.1 prescribes it: version 1,
+/// Protocol Type PPP, K set, C, R, s, Recursion Control and Flags clear;
+/// S and A either way. The header is then 8 bytes plus 4 for each of S and
+/// A, with no walk over optional fields. `None` for anything else,
+/// including a header cut short, which [`classify_general`] then names.
+#[inline]
+fn prescribed(bytes: &[u8]) -> Option<PptpGre<'_>> {
+    const SHAPE: u16 = FLAG_K | VERSION_ENHANCED as u16;
+    let (fixed, rest) = bytes.split_first_chunk::<{ field::FIXED_LEN + field::KEY_LEN }>()?;
+    let word = u16::from_be_bytes([fixed[0], fixed[1]]);
+    if word & !(FLAG_S | FLAG_A) != SHAPE || u16::from_be_bytes([fixed[2], fixed[3]]) != PROTOCOL_PPP {
+        return None;
+    }
+    let (seq, rest) = if word & FLAG_S != 0 {
+        let (seq, rest) = rest.split_first_chunk::<{ field::SEQUENCE_LEN }>()?;
+        (Some(u32::from_be_bytes(*seq)), rest)
+    } else {
+        (None, rest)
+    };
+    let (ack, after_header) = if word & FLAG_A != 0 {
+        let (ack, rest) = rest.split_first_chunk::<{ field::ACK_LEN }>()?;
+        (Some(u32::from_be_bytes(*ack)), rest)
+    } else {
+        (None, rest)
+    };
+    let payload_len = u16::from_be_bytes([fixed[4], fixed[5]]);
+    let (payload, anomalies) = cut_payload(after_header, payload_len, GreAnomalies::empty());
+    Some(PptpGre {
+        payload_len,
+        call_id: u16::from_be_bytes([fixed[6], fixed[7]]),
+        seq,
+        ack,
+        payload,
+        anomalies,
+    })
+}
+
+/// The PPP frame of a PPTP packet: the bytes after the header cut to
+/// Payload Length, with the mismatch, if any, added to `anomalies`.
+#[inline]
+fn cut_payload(after_header: &[u8], payload_len: u16, mut anomalies: GreAnomalies) -> (&[u8], GreAnomalies) {
+    let stated = usize::from(payload_len);
+    let payload = match stated.cmp(&after_header.len()) {
+        core::cmp::Ordering::Equal => after_header,
+        core::cmp::Ordering::Less => {
+            anomalies.insert(GreAnomalies::TRAILING_BYTES);
+            after_header.get(..stated).unwrap_or(after_header)
+        }
+        core::cmp::Ordering::Greater => {
+            anomalies.insert(GreAnomalies::PAYLOAD_TRUNCATED);
+            after_header
+        }
+    };
+    (payload, anomalies)
+}
+
+/// [`classify`] for any header: the flag bits walked in RFC 1701 order.
+#[inline(never)]
+fn classify_general(bytes: &[u8]) -> Gre<'_> {
     let (Some(word), Some(protocol)) = (
         read_u16(bytes, field::FLAGS_VERSION.start),
         read_u16(bytes, field::PROTOCOL_TYPE.start),
@@ -752,18 +823,7 @@ pub fn classify(bytes: &[u8]) -> Gre<'_> {
     let seq = layout.seq.and_then(|at| read_u32(bytes, at));
     let ack = layout.ack.and_then(|at| read_u32(bytes, at));
 
-    let stated = usize::from(payload_len);
-    let payload = match stated.cmp(&after_header.len()) {
-        core::cmp::Ordering::Equal => after_header,
-        core::cmp::Ordering::Less => {
-            anomalies.insert(GreAnomalies::TRAILING_BYTES);
-            after_header.get(..stated).unwrap_or(after_header)
-        }
-        core::cmp::Ordering::Greater => {
-            anomalies.insert(GreAnomalies::PAYLOAD_TRUNCATED);
-            after_header
-        }
-    };
+    let (payload, anomalies) = cut_payload(after_header, payload_len, anomalies);
     Gre::Pptp(PptpGre {
         payload_len,
         call_id,
@@ -1274,6 +1334,58 @@ pub(crate) mod tests {
         assert_eq!(view.flags(), 0x10);
         assert_eq!(view.header_len(), 12);
         assert_eq!(view.payload(), &[0x45]);
+    }
+
+    /// The prescribed-header path takes exactly the headers it should and
+    /// gives for them what the general walk gives: every combination of C,
+    /// R, K, S, s and Recursion Control with A, Flags and Version values
+    /// around version 1, PPP or not, the Payload Length matching, short or
+    /// long, the header cut at several lengths.
+    #[test]
+    fn prescribed_path_agrees_with_the_general_walk() {
+        let mut taken = 0;
+        let payload: Vec<u8> = (0..40).collect();
+        let low = [
+            0x00, 0x01, 0x02, 0x07, 0x08, 0x09, 0x80, 0x81, 0x82, 0x87, 0x89, 0xF9,
+        ];
+        let words = (0..=0xFFu16).flat_map(|high| low.map(|l| high << 8 | l));
+        for word in words {
+            for (protocol, stated) in [
+                (PROTOCOL_PPP, 24u16),
+                (PROTOCOL_PPP, 30),
+                (PROTOCOL_PPP, 20),
+                (0x0800, 24),
+            ] {
+                let mut bytes = Vec::with_capacity(56);
+                bytes.extend(word.to_be_bytes());
+                bytes.extend(protocol.to_be_bytes());
+                bytes.extend(stated.to_be_bytes());
+                bytes.extend([0x12, 0x34]);
+                bytes.extend([0, 0, 0, 9, 0, 0, 0, 8, 0, 0, 0, 0]);
+                let header = 8 + 4 * usize::from(word & FLAG_S != 0) + 4 * usize::from(word & FLAG_A != 0);
+                bytes.truncate(header);
+                bytes.extend(&payload[..24]);
+                for len in [bytes.len(), header, header.saturating_sub(1), 7, 4, 0] {
+                    let cut = &bytes[..len.min(bytes.len())];
+                    let general = classify_general(cut);
+                    match prescribed(cut) {
+                        Some(fast) => {
+                            taken += 1;
+                            assert_eq!(Gre::Pptp(fast), general, "{word:04x} {protocol:04x} {len}");
+                        }
+                        None => {
+                            let eligible = word & !(FLAG_S | FLAG_A) == FLAG_K | 1
+                                && protocol == PROTOCOL_PPP
+                                && len >= header;
+                            assert!(!eligible, "{word:04x} {protocol:04x} {len}");
+                        }
+                    }
+                    assert_eq!(classify(cut), general);
+                }
+            }
+        }
+        // 4 flag words × 3 Payload Lengths × 2 uncut lengths (whole, header).
+        assert_eq!(taken, 4 * 3 * 2);
     }
 
     #[test]

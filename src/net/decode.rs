@@ -218,6 +218,7 @@ impl Ipv4Header<'_> {
 }
 
 /// Reads an IPv4 header and borrows its payload.
+#[inline]
 pub fn parse_ipv4(bytes: &[u8]) -> Result<Ipv4Header<'_>, HeaderError> {
     const MIN_HEADER: usize = 20;
     let fixed: &[u8; MIN_HEADER] = bytes.first_chunk().ok_or(HeaderError::Truncated {
@@ -598,26 +599,34 @@ impl Decoder {
     /// (zero times for non-IP frames or fragments still incomplete). A
     /// datagram completed by this frame's fragment is delivered with this
     /// frame's number and time.
+    // Inlined into the caller, whose sink is then a known closure called
+    // directly rather than through the trait object.
+    #[inline]
     pub fn decode(&mut self, frame: &Frame<'_>, sink: &mut dyn FnMut(&Packet<'_>)) {
         self.stats.frames += 1;
         if self.defrag.pending() > 0 {
             self.defrag.expire(frame.ts, &mut self.stats.fragments);
         }
         let captured_short = u32::try_from(frame.data.len()).is_ok_and(|n| n < frame.orig_len);
-        match link::network_layer(frame.link, frame.data) {
-            Ok(network) => {
-                let ctx = FrameContext {
-                    number: frame.number,
-                    ts: frame.ts,
-                    iface: frame.iface,
-                };
-                let outer = Enclosing {
-                    depth: 0,
-                    reassembled: false,
-                    captured_short,
-                };
-                self.ip(&ctx, network.hint, network.bytes, outer, sink);
+        let ctx = FrameContext {
+            number: frame.number,
+            ts: frame.ts,
+            iface: frame.iface,
+        };
+        let outer = Enclosing {
+            depth: 0,
+            reassembled: false,
+            captured_short,
+        };
+        // Ethernet II straight to IPv4, the frame PPTP captures are made of,
+        // skips the dispatch over every link type and VLAN tag.
+        if frame.link == LinkType::ETHERNET {
+            if let Some(ipv4) = link::ethernet_ipv4(frame.data) {
+                return self.ipv4(&ctx, ipv4, outer, sink);
             }
+        }
+        match link::network_layer(frame.link, frame.data) {
+            Ok(network) => self.ip(&ctx, network.hint, network.bytes, outer, sink),
             Err(LinkError::Unsupported(link)) => self.count_unsupported(link),
             Err(LinkError::NotIp) => self.stats.non_ip_frames += 1,
             Err(LinkError::Header(error)) => self.count_error(error, captured_short),
@@ -691,6 +700,8 @@ impl Decoder {
         }
     }
 
+    // Part of `decode` for the common frame (Ethernet II + IPv4).
+    #[inline(always)]
     fn ipv4(
         &mut self,
         ctx: &FrameContext,
@@ -743,7 +754,10 @@ impl Decoder {
             }
             return;
         }
-        let info = IpInfo {
+        // The header is described where the packet is built, after the
+        // transport is known, so that it is written where the sink reads it
+        // instead of being assembled aside and copied.
+        let info = || IpInfo {
             src,
             dst,
             protocol: header.protocol,
@@ -753,7 +767,19 @@ impl Decoder {
             reassembled: outer.reassembled,
             declared_payload_len: len_u32(header.declared_payload_len()),
         };
-        self.transport(ctx, info, header.payload, header.captured_short, sink);
+        // GRE, the packet PPTP data is made of, gets its own delivery: a
+        // transport chosen among all kinds would be copied whole.
+        if header.protocol == proto::GRE {
+            return self.deliver(ctx, info(), Transport::Gre(header.payload), sink);
+        }
+        let enclosing = Enclosing {
+            depth: outer.depth,
+            reassembled: outer.reassembled,
+            captured_short: header.captured_short,
+        };
+        if let Some(transport) = self.upper(ctx, header.protocol, enclosing, header.payload, sink) {
+            self.deliver(ctx, info(), transport, sink);
+        }
     }
 
     fn ipv6(
@@ -845,6 +871,7 @@ impl Decoder {
 
     /// Delivers the payload of the IP header described by `info`, or follows
     /// it into an inner IP header.
+    #[inline(always)]
     fn transport(
         &mut self,
         ctx: &FrameContext,
@@ -853,20 +880,55 @@ impl Decoder {
         captured_short: bool,
         sink: &mut dyn FnMut(&Packet<'_>),
     ) {
-        let transport = match info.protocol {
-            proto::IPV4_IN_IP | proto::IPV6_IN_IP if info.tunnel_depth < MAX_TUNNEL_DEPTH => {
-                self.stats.tunnels_followed += 1;
-                let hint = if info.protocol == proto::IPV4_IN_IP {
-                    IpVersionHint::V4
-                } else {
-                    IpVersionHint::V6
-                };
-                let inner = Enclosing {
-                    depth: info.tunnel_depth + 1,
-                    reassembled: info.reassembled,
-                    captured_short,
-                };
-                return self.ip(ctx, hint, payload, inner, sink);
+        let enclosing = Enclosing {
+            depth: info.tunnel_depth,
+            reassembled: info.reassembled,
+            captured_short,
+        };
+        if let Some(transport) = self.upper(ctx, info.protocol, enclosing, payload, sink) {
+            self.deliver(ctx, info, transport, sink);
+        }
+    }
+
+    /// Hands one packet to the sink.
+    #[inline(always)]
+    fn deliver(
+        &mut self,
+        ctx: &FrameContext,
+        ip: IpInfo,
+        transport: Transport<'_>,
+        sink: &mut dyn FnMut(&Packet<'_>),
+    ) {
+        self.stats.packets += 1;
+        sink(&Packet {
+            frame: ctx.number,
+            ts: ctx.ts,
+            iface: ctx.iface,
+            ip,
+            transport,
+        });
+    }
+
+    /// The transport layer of an IP payload carrying `protocol`; `enclosing`
+    /// describes the IP header (its depth, its reassembly, whether the
+    /// capture cut its payload). `None` when there is nothing to deliver:
+    /// the payload was an inner IP header, followed here, or a transport
+    /// header that could not be read, counted.
+    #[inline(always)]
+    fn upper<'a>(
+        &mut self,
+        ctx: &FrameContext,
+        protocol: u8,
+        enclosing: Enclosing,
+        payload: &'a [u8],
+        sink: &mut dyn FnMut(&Packet<'_>),
+    ) -> Option<Transport<'a>> {
+        let captured_short = enclosing.captured_short;
+        Some(match protocol {
+            proto::GRE => Transport::Gre(payload),
+            proto::IPV4_IN_IP | proto::IPV6_IN_IP if enclosing.depth < MAX_TUNNEL_DEPTH => {
+                self.tunnel(ctx, protocol, enclosing, payload, sink);
+                return None;
             }
             proto::IPV4_IN_IP | proto::IPV6_IN_IP => {
                 self.stats.tunnel_depth_exceeded += 1;
@@ -874,7 +936,10 @@ impl Decoder {
             }
             proto::TCP => match parse_tcp(payload) {
                 Ok(segment) => Transport::Tcp(segment),
-                Err(error) => return self.count_error(error, captured_short),
+                Err(error) => {
+                    self.count_error(error, captured_short);
+                    return None;
+                }
             },
             proto::UDP => match parse_udp(payload) {
                 Ok(udp) => {
@@ -887,19 +952,39 @@ impl Decoder {
                         payload: udp.payload,
                     }
                 }
-                Err(error) => return self.count_error(error, captured_short),
+                Err(error) => {
+                    self.count_error(error, captured_short);
+                    return None;
+                }
             },
-            proto::GRE => Transport::Gre(payload),
             _ => Transport::Other(payload),
+        })
+    }
+
+    /// Follows an IP-in-IP payload into its inner header. Kept out of line:
+    /// it closes the cycle ip → upper → ip, and a cycle of inlined
+    /// functions is not inlined at all, while `ipv4` and `upper` should be
+    /// one piece of code for the common packet.
+    #[inline(never)]
+    fn tunnel(
+        &mut self,
+        ctx: &FrameContext,
+        protocol: u8,
+        enclosing: Enclosing,
+        payload: &[u8],
+        sink: &mut dyn FnMut(&Packet<'_>),
+    ) {
+        self.stats.tunnels_followed += 1;
+        let hint = if protocol == proto::IPV4_IN_IP {
+            IpVersionHint::V4
+        } else {
+            IpVersionHint::V6
         };
-        self.stats.packets += 1;
-        sink(&Packet {
-            frame: ctx.number,
-            ts: ctx.ts,
-            iface: ctx.iface,
-            ip: info,
-            transport,
-        });
+        let inner = Enclosing {
+            depth: enclosing.depth + 1,
+            ..enclosing
+        };
+        self.ip(ctx, hint, payload, inner, sink);
     }
 }
 
@@ -1615,6 +1700,63 @@ mod tests {
         // PPPoE's own length removed the third frame's padding first.
         assert_eq!(stats.ip_trailer_trimmed, 2);
         assert_eq!(stats.packets, 3);
+    }
+
+    /// Ethernet II + IPv4 takes the short path through the decoder; GRE
+    /// on it its own delivery. Padded, cut, zero-length and optioned
+    /// datagrams come out exactly as the general path gives them.
+    #[test]
+    fn ethernet_ipv4_gre_frames_are_delivered_exactly() {
+        let gre: Vec<u8> = vec![
+            0x30, 0x81, 0x88, 0x0B, 0, 4, 0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4,
+        ];
+        let plain = eth(0x0800, &ipv4(A4, B4, proto::GRE, 0x0101, DF, &gre));
+        let mut padded = eth(0x0800, &ipv4(B4, A4, proto::GRE, 0x0202, 0, &gre[..16]));
+        padded.resize(60, 0xEE);
+        let whole = eth(0x0800, &ipv4(A4, B4, proto::GRE, 0x0303, DF, &gre));
+        let short = &whole[..whole.len() - 3];
+        let mut zero_length = eth(0x0800, &ipv4(A4, B4, proto::GRE, 0x0404, DF, &gre));
+        zero_length[16] = 0;
+        zero_length[17] = 0;
+        let optioned = eth(
+            0x0800,
+            &ipv4_with_options(A4, C4, proto::GRE, 0x0505, DF, &[1, 1, 1, 0], &gre),
+        );
+        let (seen, stats) = decode_fresh(&[
+            frame(1, LinkType::ETHERNET, &plain),
+            frame(2, LinkType::ETHERNET, &padded),
+            cut(3, LinkType::ETHERNET, short, whole.len() as u32),
+            frame(4, LinkType::ETHERNET, &zero_length),
+            frame(5, LinkType::ETHERNET, &optioned),
+        ]);
+        let gre_seen = |frame: u64, ip: IpInfo, body: &[u8]| Seen {
+            frame,
+            ts: ts(frame),
+            iface: 0,
+            ip,
+            body: Body::Gre(body.to_vec()),
+        };
+        assert_eq!(
+            seen,
+            vec![
+                gre_seen(1, info(v4(A4), v4(B4), proto::GRE, 0x0101, 20), &gre),
+                gre_seen(2, info(v4(B4), v4(A4), proto::GRE, 0x0202, 16), &gre[..16]),
+                gre_seen(3, info(v4(A4), v4(B4), proto::GRE, 0x0303, 20), &gre[..17]),
+                gre_seen(4, info(v4(A4), v4(B4), proto::GRE, 0x0404, 20), &gre),
+                gre_seen(5, info(v4(A4), v4(C4), proto::GRE, 0x0505, 20), &gre),
+            ]
+        );
+        assert_eq!(
+            stats,
+            NetStats {
+                frames: 5,
+                packets: 5,
+                ip_payload_truncated: 1,
+                ip_trailer_trimmed: 1,
+                ipv4_total_length_zero: 1,
+                ..NetStats::default()
+            }
+        );
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub enum LinkError {
 
 /// True for the link types [`network_layer`] decodes; frames of any other
 /// type are counted and skipped.
+#[inline]
 pub fn is_supported(link: LinkType) -> bool {
     matches!(
         link,
@@ -125,6 +126,16 @@ pub fn network_layer(link: LinkType, frame: &[u8]) -> Result<NetworkLayer<'_>, L
         LinkType::PPP_ETHER => pppoe_session(frame),
         other => Err(LinkError::Unsupported(other)),
     }
+}
+
+/// The IPv4 header of an Ethernet II frame whose EtherType says IPv4
+/// (RFC 894), without VLAN tags: what [`network_layer`] returns for such a
+/// frame, found with one comparison. Nearly every frame of a PPTP capture
+/// has this shape; `None` leaves the frame to [`network_layer`].
+#[inline]
+pub fn ethernet_ipv4(frame: &[u8]) -> Option<&[u8]> {
+    let (header, rest) = frame.split_first_chunk::<14>()?;
+    (u16::from_be_bytes([header[12], header[13]]) == ethertype::IPV4).then_some(rest)
 }
 
 fn be16(bytes: &[u8], at: usize) -> Option<u16> {
@@ -383,6 +394,27 @@ mod tests {
             network_layer(LinkType::ETHERNET, &f[..13]),
             Err(truncated(14, 13))
         );
+    }
+
+    /// The short path for Ethernet II + IPv4 finds what `network_layer`
+    /// finds, and nothing for every other frame.
+    #[test]
+    fn ethernet_ipv4_short_path_agrees_with_network_layer() {
+        let f = eth(0x0800, IP);
+        assert_eq!(ethernet_ipv4(&f), Some(IP));
+        assert_eq!(network_layer(LinkType::ETHERNET, &f), v4(IP));
+        let bare = eth(0x0800, &[]);
+        assert_eq!(ethernet_ipv4(&bare), Some(&[][..]));
+        assert_eq!(network_layer(LinkType::ETHERNET, &bare), v4(&[]));
+        for other in [
+            eth(0x86DD, IP),
+            eth(0x8100, &[0, 5, 0x08, 0x00, 0x45]),
+            eth(0x0806, IP),
+            eth(0x8864, &[0x11, 0, 0, 1, 0, 2, 0x00, 0x21]),
+        ] {
+            assert_eq!(ethernet_ipv4(&other), None);
+        }
+        assert_eq!(ethernet_ipv4(&f[..13]), None);
     }
 
     #[test]
