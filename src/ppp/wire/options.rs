@@ -1215,8 +1215,7 @@ mod tests {
 
     #[test]
     fn option_count_is_bounded() {
-        let bytes: Vec<u8> = core::iter::repeat([0x07u8, 0x02])
-            .take(MAX_OPTIONS_PER_PACKET + 3)
+        let bytes: Vec<u8> = core::iter::repeat_n([0x07u8, 0x02], MAX_OPTIONS_PER_PACKET + 3)
             .flatten()
             .collect();
         let (options, dropped) = parse_options::<LcpOption>(&bytes, 0).unwrap();
