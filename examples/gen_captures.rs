@@ -28,6 +28,9 @@ fn run(dir: &std::path::Path) -> Result<usize, Box<dyn std::error::Error>> {
     for sc in &all {
         std::fs::write(dir.join(sc.file_name), &sc.bytes)?;
     }
+    for (name, bytes) in scenarios::extra_files() {
+        std::fs::write(dir.join(name), bytes)?;
+    }
     std::fs::write(dir.join("README.md"), scenarios::readme(&all))?;
     Ok(all.len())
 }

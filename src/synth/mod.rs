@@ -1,14 +1,19 @@
 //! Building captures from scenario descriptions: pcap/pcapng writers, packet
 //! builders, a TCP conversation helper, PPTP control-message encoders, an
-//! enhanced-GRE call helper and the scenarios behind the committed test
-//! captures. Used by the capture generator (`examples/gen_captures.rs`),
-//! tests and benchmarks.
+//! enhanced-GRE call helper, SSTP, PPP and TLS encoders, two test
+//! certificates and the scenarios behind the committed test captures. Used
+//! by the capture generator (`examples/gen_captures.rs`), tests and
+//! benchmarks.
 //!
 //! Everything here is encoded by hand from the specifications (RFC 2637,
-//! RFC 791/8200/9293, the pcap and pcapng formats) and shares no code with
-//! the decoders: the generated captures are the ground truth the decoders
-//! are tested against, so the two must not be able to agree on a mistake.
-//! Nothing in this module reads a capture.
+//! [MS-SSTP], RFC 1661/1332/1334/2759, RFC 5246/8446, RFC 791/8200/9293,
+//! the pcap and pcapng formats) and shares no code with the decoders: the
+//! generated captures are the ground truth the decoders are tested against,
+//! so the two must not be able to agree on a mistake. The one thing
+//! borrowed is `crate::crypto` (MS-CHAPv2 responses, MPPE master keys, the
+//! SSTP certificate hash and Compound MAC), which is checked against the
+//! RFC 2759, RFC 3079 and [MS-SSTP] §4.7 vectors on its own. Nothing in
+//! this module reads a capture.
 //!
 //! Output is deterministic: the same scenario gives the same bytes on every
 //! run and every platform (fixed clocks, addresses, sequence numbers and
@@ -16,12 +21,16 @@
 
 #![warn(missing_docs)]
 
+pub mod certs;
 pub mod gre;
 pub mod packet;
 pub mod pppframes;
+pub mod ppp;
 pub mod pptp;
 pub mod scenarios;
+pub mod sstp;
 pub mod tcp;
+pub mod tls;
 pub mod trace;
 pub mod truth;
 pub mod writer;

@@ -47,6 +47,14 @@ pub use ppp_paths::{
     protocol_name, windows_error_name, AuthProtocol, AuthTruth, CcpOutcome, CcpTruth, EndTruth, IpcpTruth,
     PppScenario, PppStep, PppTruth,
 };
+mod sstp_plain;
+mod sstp_support;
+mod sstp_tls;
+pub use sstp_plain::{
+    http_not_sstp, sstp_404, sstp_bad_mac, sstp_cert_mismatch, sstp_clean_sha1, sstp_clean_sha256, sstp_echo,
+    sstp_nak, sstp_nonce_mismatch, sstp_pap_zero_hlak,
+};
+pub use sstp_tls::{sstp_pool_two_certs, sstp_tls12, sstp_tls13, tls_alert_untrusted, tls_closed_no_sstp};
 
 /// A generated capture: its file name, its bytes and its ground truth.
 #[derive(Debug, Clone)]
@@ -1844,9 +1852,38 @@ pub fn all() -> Result<Vec<Scenario>> {
         gre_before_after()?,
         gre_window()?,
         gre_nat()?,
+        sstp_clean_sha256()?,
+        sstp_clean_sha1()?,
+        sstp_pap_zero_hlak()?,
+        sstp_cert_mismatch()?,
+        sstp_nonce_mismatch()?,
+        sstp_bad_mac()?,
+        sstp_404()?,
+        sstp_nak()?,
+        sstp_echo()?,
+        http_not_sstp()?,
+        sstp_tls12()?,
+        sstp_tls13()?,
+        tls_alert_untrusted()?,
+        tls_closed_no_sstp()?,
+        sstp_pool_two_certs()?,
     ];
     all.extend(ppp_paths()?.into_iter().map(|p| p.scenario));
     Ok(all)
+}
+
+/// Files written next to the captures that are not captures: the PEM of
+/// the certificate the SSTP servers present (`sstp-test-cert.pem`, for
+/// `--cert`) and of the second test certificate (`sstp-test-cert-2.pem`).
+pub fn extra_files() -> Vec<(&'static str, Vec<u8>)> {
+    use super::certs::{pem_certificate, OTHER_CERT_DER, VPN_CERT_DER};
+    vec![
+        ("sstp-test-cert.pem", pem_certificate(VPN_CERT_DER).into_bytes()),
+        (
+            "sstp-test-cert-2.pem",
+            pem_certificate(OTHER_CERT_DER).into_bytes(),
+        ),
+    ]
 }
 
 /// The text of `captures/README.md` for these scenarios.
@@ -1875,7 +1912,16 @@ pub fn readme(scenarios: &[Scenario]) -> String {
          duplicates; lost numbers lie between the first and the highest number captured; \
          \"max ack sent\" is what the flow's sender acknowledged of the reverse flow, the \
          acks, latency and window figures after it are what the reverse flow's acks say \
-         about this flow.\n\n",
+         about this flow.\n\
+         - SSTP and TLS captures (the `sstp-*`, `tls-*` and `http-not-sstp` files) use the same \
+         addresses; the client's port is 50123 and the second server of a pool is 203.0.113.6. A \
+         packet, HTTP head or TLS record belongs to the frame carrying its last byte. The SSTP \
+         servers' certificate is `sstp-test-cert.pem` (pass it with `--cert`); \
+         `sstp-test-cert-2.pem` is a second certificate for the same name. Where PPP \
+         authenticates, the credentials line gives the `--credentials` argument.\n\
+         - In clear-text SSTP captures every PPP frame of an SSTP data packet is listed; in TLS \
+         captures record contents are pseudo-random bytes, and \"encrypted:\" says what the record \
+         stands for.\n\n",
     );
     s.push_str("| File | Frames | What it shows |\n|---|---|---|\n");
     for sc in scenarios {
@@ -1927,7 +1973,7 @@ mod tests {
     fn scenarios_are_deterministic_and_named_uniquely() {
         let a = all().unwrap();
         let b = all().unwrap();
-        assert_eq!(a.len(), 50);
+        assert_eq!(a.len(), 65);
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.file_name, y.file_name);
             assert_eq!(x.bytes, y.bytes, "{}", x.file_name);
@@ -1936,9 +1982,9 @@ mod tests {
         let mut names: Vec<&str> = a.iter().map(|s| s.file_name).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 50);
+        assert_eq!(names.len(), 65);
         let total: usize = a.iter().map(|s| s.bytes.len()).sum();
-        assert!(total < 1 << 20, "captures total {total} bytes");
+        assert!(total < 3 << 20, "captures total {total} bytes");
     }
 
     #[test]
@@ -2200,6 +2246,10 @@ mod tests {
                 "{} differs from the generator's output; regenerate with `cargo run --example gen_captures`",
                 sc.file_name
             );
+        }
+        for (name, bytes) in extra_files() {
+            let on_disk = std::fs::read(dir.join(name)).unwrap_or_default();
+            assert!(on_disk == bytes, "{name} differs from the generator's output");
         }
         let readme_on_disk = std::fs::read_to_string(dir.join("README.md")).unwrap();
         assert_eq!(readme_on_disk, readme(&scenarios));

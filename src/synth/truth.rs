@@ -13,6 +13,12 @@ use super::pptp::control_type_name;
 use super::tcp::Side;
 use crate::capture::Timestamp;
 
+mod sstp;
+pub use sstp::{
+    CredentialsTruth, CryptoBindingTruth, HttpTruth, PppFrameTruth, SstpMessageTruth, SstpTruth,
+    TcpConnectionTruth, TlsRecordTruth, TlsTruth,
+};
+
 /// One PPTP control connection (a TCP connection carrying control
 /// messages). The client is the PNS.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -398,6 +404,10 @@ pub struct Truth {
     pub conclusions: Vec<String>,
     /// Facts about the capture worth knowing when reading it.
     pub notes: Vec<String>,
+    /// SSTP, HTTP and TLS ground truth; `None` for the PPTP scenarios,
+    /// whose README sections it leaves untouched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sstp: Option<SstpTruth>,
 }
 
 /// The name used for a control type in the truth tables.
@@ -431,6 +441,11 @@ impl Truth {
         let _ = writeln!(s, "{}\n", self.description);
         let _ = writeln!(s, "- Format: {}", self.format);
         let _ = writeln!(s, "- Frames: {}", self.frames);
+        if let Some(sstp) = &self.sstp {
+            sstp.write_markdown(&mut s);
+            self.write_conclusions(&mut s);
+            return s;
+        }
         for c in &self.connections {
             let _ = writeln!(
                 s,
@@ -544,6 +559,11 @@ impl Truth {
             }
             s.push('\n');
         }
+        self.write_conclusions(&mut s);
+        s
+    }
+
+    fn write_conclusions(&self, s: &mut String) {
         if !self.conclusions.is_empty() {
             s.push_str("A correct analysis concludes:\n\n");
             for c in &self.conclusions {
@@ -558,7 +578,6 @@ impl Truth {
             }
             s.push('\n');
         }
-        s
     }
 }
 
@@ -619,6 +638,7 @@ mod tests {
             )],
             conclusions: vec!["Nothing is wrong.".into()],
             notes: vec![],
+            sstp: None,
         };
         let md = truth.to_markdown("x.pcap");
         assert_eq!(
