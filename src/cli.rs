@@ -114,9 +114,14 @@ impl Args {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?;
             credentials.extend(
-                Credential::parse_file(&text).map_err(|e| format!("--credentials-file {}: {e}", path.display()))?,
+                Credential::parse_file(&text)
+                    .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?,
             );
         }
-        Ok(Config { limits, credentials, show_secrets: self.show_secrets })
+        Ok(Config {
+            limits,
+            credentials,
+            show_secrets: self.show_secrets,
+        })
     }
 }

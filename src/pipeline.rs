@@ -17,9 +17,10 @@ use crate::gre::flows::{CallKeys, CallRef, FlowDirection, GreTable};
 use crate::gre::seqtrack::PacketOrigin;
 use crate::net::tcp::{Dir, FlowId, StreamEvent, TcpTracker};
 use crate::net::{link, Decoder, Packet, Transport};
+use crate::pptp::session::ShownSecrets;
 use crate::pptp::session::{At, ControlSession, StreamProblem, StreamProblemKind, TcpFlow};
 use crate::pptp::stream::{looks_like_pptp, PptpStream, StreamItem};
-use crate::report::model::{LimitHit, Report, Stats};
+use crate::report::model::{LimitHit, OrphanPpp, Report, Stats};
 
 /// How many data chunks per direction may pass before a flow that does not
 /// look like PPTP is given up.
@@ -260,7 +261,34 @@ impl Analyzer {
             ..
         } = self.tracked;
         let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
-        let (gre_flows, gre_census) = gre.finish(&ids);
+        let (gre_flows, gre_census, links) = gre.finish(&ids);
+        let mut orphan_ppp = Vec::new();
+        for mut link in links {
+            if link.report.frames.total == 0 {
+                continue;
+            }
+            let _keys = crate::ppp::verify::verify(&mut link.report.auth, &self.config.credentials);
+            let secrets = self.config.show_secrets.then(|| ShownSecrets {
+                pap_password: link
+                    .report
+                    .auth
+                    .pap_password()
+                    .map(|p| String::from_utf8_lossy(p).into_owned()),
+            });
+            let call = link
+                .call
+                .and_then(|c| sessions.get_mut(c.session).and_then(|s| s.calls.get_mut(c.call)));
+            match call {
+                Some(call) => {
+                    call.ppp = Some(Box::new(link.report));
+                    call.secrets = secrets.filter(|s| s.pap_password.is_some());
+                }
+                None => orphan_ppp.push(OrphanPpp {
+                    flows: link.flows,
+                    ppp: Box::new(link.report),
+                }),
+            }
+        }
         for flow in &gre_flows {
             let Some(call) = flow.call_ref() else { continue };
             let Some(c) = sessions
@@ -309,8 +337,8 @@ impl Analyzer {
             net: self.decoder.stats().clone(),
             tcp: self.tcp.stats(),
         };
-        let findings = analysis::findings(&sessions, &gre_flows, &summary);
-        Report::new(
+        let findings = analysis::findings(&sessions, &gre_flows, &orphan_ppp, &summary);
+        let mut report = Report::new(
             vec![summary],
             sessions,
             gre_flows,
@@ -318,7 +346,9 @@ impl Analyzer {
             findings,
             stats,
             limits_hit,
-        )
+        );
+        report.ppp_without_call = orphan_ppp;
+        report
     }
 }
 

@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
+use tunnelscope::ppp::negotiation::AuthResult;
 use tunnelscope::pptp::session::{CallState, Direction, EndReason};
 
 use crate::common::{self, analyze, finding_codes, messages};
@@ -174,8 +175,32 @@ fn chapcrack_full_session_cleared_then_closed() {
     // pptp-linux sends up to 6 packets past the server's window of 3.
     assert_eq!(
         finding_codes(&r),
-        vec!["pptp_closed_without_stop", "gre_window_exceeded"]
+        vec![
+            "pptp_closed_without_stop",
+            "gre_window_exceeded",
+            "ppp_link_terminated"
+        ]
     );
+    // PPP: MS-CHAPv2 "moxie" succeeded, MPPE 128-bit, IPCP addresses.
+    let p = c.ppp.as_ref().map(|p| {
+        (
+            p.auth.protocol,
+            p.auth.user.clone(),
+            p.auth.result,
+            p.ipcp.client_ip.clone(),
+            p.ipcp.server_ip.clone(),
+            p.data.encrypted_frames,
+        )
+    });
+    let expected = (
+        Some("MS-CHAPv2"),
+        Some("moxie".to_string()),
+        Some(AuthResult::Success),
+        Some("172.27.200.10".to_string()),
+        Some("172.27.200.1".to_string()),
+        66,
+    );
+    assert_eq!(p, Some(expected));
 }
 
 #[test]
@@ -195,7 +220,117 @@ fn john_lulu_session_still_up_at_capture_end() {
     assert_eq!((c.client_call_id, c.server_call_id), (Some(2932), Some(256)));
     assert_eq!(c.set_link_info.len(), 2);
     assert_eq!(s.ended_by, EndReason::OpenAtCaptureEnd);
-    assert!(finding_codes(&r).is_empty());
+    // The server refuses IPv6 (an informational Protocol-Reject).
+    assert_eq!(finding_codes(&r), vec!["ppp_protocol_rejected"]);
+    let p = c.ppp.as_ref().map(|p| {
+        (
+            p.auth.protocol,
+            p.auth.user.clone(),
+            p.auth.result,
+            p.auth.password_verified,
+        )
+    });
+    assert_eq!(
+        p,
+        Some((
+            Some("MS-CHAPv2"),
+            Some("lulu".to_string()),
+            Some(AuthResult::Success),
+            None
+        ))
+    );
+    assert_eq!(
+        c.ppp
+            .as_ref()
+            .and_then(|p| p.ccp.mppe.as_ref())
+            .map(|m| m.strength.as_str()),
+        Some("128-bit")
+    );
+}
+
+/// The published password of the lulu capture is verified, a wrong one is
+/// not, and neither is ever printed.
+#[test]
+fn john_lulu_password_verified_with_the_right_credentials_only() {
+    let Some(path) = shared("openwall_john-samples__lulu-password-pptp.pcap") else {
+        return;
+    };
+    let verdict = |credentials: &str| {
+        let config = tunnelscope::Config {
+            credentials: vec![
+                tunnelscope::ppp::verify::Credential::parse(credentials).unwrap_or_else(|e| panic!("{e}"))
+            ],
+            ..tunnelscope::Config::default()
+        };
+        let r = tunnelscope::pipeline::analyze_path(&path.to_string_lossy(), &config)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        assert!(!json.contains("Hunter2-wrong"));
+        let codes = finding_codes(&r);
+        (
+            r.pptp_sessions[0].calls[0]
+                .ppp
+                .as_ref()
+                .and_then(|p| p.auth.password_verified),
+            codes,
+        )
+    };
+    assert_eq!(
+        verdict("lulu:password"),
+        (Some(true), vec!["ppp_protocol_rejected"])
+    );
+    assert_eq!(
+        verdict("lulu:Hunter2-wrong"),
+        (
+            Some(false),
+            vec!["ppp_password_mismatch", "ppp_protocol_rejected"]
+        )
+    );
+    // Another user's password says nothing about lulu's.
+    assert_eq!(verdict("moxie:password").0, None);
+}
+
+#[test]
+fn packetlife_pap_user_and_addresses() {
+    let Some(path) = shared("epiecs_packetlife-backup__PPTP_negotiation.cap") else {
+        return;
+    };
+    let r = analyze(&path);
+    let p = r.pptp_sessions[0].calls[0].ppp.as_ref().map(|p| {
+        (
+            p.auth.protocol,
+            p.auth.user.clone(),
+            p.auth.result,
+            p.ipcp.client_ip.clone(),
+            p.ipcp.server_ip.clone(),
+            p.data.ipv4_packets,
+        )
+    });
+    let expected = (
+        Some("PAP"),
+        Some("ixia".to_string()),
+        Some(AuthResult::Success),
+        Some("17.1.1.122".to_string()),
+        Some("17.1.1.118".to_string()),
+        2,
+    );
+    assert_eq!(p, Some(expected));
+    // The PAP password ("ixia") is never in the report unless asked for.
+    assert!(!serde_json::to_string(&r)
+        .unwrap_or_default()
+        .contains("\"password\""));
+    assert!(r.pptp_sessions[0].calls[0].secrets.is_none());
+    let config = tunnelscope::Config {
+        show_secrets: true,
+        ..tunnelscope::Config::default()
+    };
+    let shown = tunnelscope::pipeline::analyze_path(&path.to_string_lossy(), &config)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let secret = shown.pptp_sessions[0].calls[0]
+        .secrets
+        .as_ref()
+        .and_then(|s| s.pap_password.clone());
+    assert_eq!(secret.as_deref(), Some("ixia"));
 }
 
 /// Every file, negatives included: no panic, and only the PPTP captures

@@ -160,6 +160,7 @@ pub fn host_pair_filter(a: IpAddr, b: IpAddr) -> String {
 pub fn findings(
     sessions: &[ControlSession],
     gre_flows: &[GreFlow],
+    orphan_ppp: &[crate::report::model::OrphanPpp],
     capture: &CaptureSummary,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -177,9 +178,28 @@ pub fn findings(
                 label: format!("call {}", call_label(call)),
                 sstp: false,
                 filter: Some(gre::call_filter(s, call)),
+                server_unheard: call.gre.server_to_client.is_none(),
+                client_unheard: call.gre.client_to_server.is_none(),
             };
             ppp::findings(&ctx, report, &mut out);
         }
+    }
+    for orphan in orphan_ppp {
+        let flows: Vec<&GreFlow> = orphan.flows.iter().filter_map(|&i| gre_flows.get(i)).collect();
+        let label = match flows.first() {
+            Some(f) => format!("the GRE between {} and {} (no call)", f.src, f.dst),
+            None => "GRE with no call".to_string(),
+        };
+        let ctx = ppp::LinkContext {
+            session: None,
+            call_index: None,
+            label,
+            sstp: false,
+            filter: flows.first().map(|f| gre::flow_filter(f)),
+            server_unheard: flows.len() < 2,
+            client_unheard: flows.len() < 2,
+        };
+        ppp::findings(&ctx, &orphan.ppp, &mut out);
     }
     out.sort_by(|a, b| {
         b.severity

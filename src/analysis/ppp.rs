@@ -8,14 +8,30 @@ use super::{Finding, Severity, WindowsError};
 use crate::ppp::negotiation::{EncryptionFailureKind, LinkPhase, NcpFailureKind, PppReport};
 use crate::pptp::session::Direction;
 
-pub const ERROR_AUTHENTICATION_FAILURE: WindowsError =
-    WindowsError { code: 691, name: "ERROR_AUTHENTICATION_FAILURE" };
-pub const ERROR_PPP_NO_RESPONSE: WindowsError = WindowsError { code: 721, name: "ERROR_PPP_NO_RESPONSE" };
-pub const ERROR_PPP_NO_PROTOCOLS_CONFIGURED: WindowsError =
-    WindowsError { code: 733, name: "ERROR_PPP_NO_PROTOCOLS_CONFIGURED" };
-pub const ERROR_PPP_LCP_TERMINATED: WindowsError = WindowsError { code: 734, name: "ERROR_PPP_LCP_TERMINATED" };
-pub const ERROR_NO_LOCAL_ENCRYPTION: WindowsError = WindowsError { code: 741, name: "ERROR_NO_LOCAL_ENCRYPTION" };
-pub const ERROR_NO_REMOTE_ENCRYPTION: WindowsError = WindowsError { code: 742, name: "ERROR_NO_REMOTE_ENCRYPTION" };
+pub const ERROR_AUTHENTICATION_FAILURE: WindowsError = WindowsError {
+    code: 691,
+    name: "ERROR_AUTHENTICATION_FAILURE",
+};
+pub const ERROR_PPP_NO_RESPONSE: WindowsError = WindowsError {
+    code: 721,
+    name: "ERROR_PPP_NO_RESPONSE",
+};
+pub const ERROR_PPP_NO_PROTOCOLS_CONFIGURED: WindowsError = WindowsError {
+    code: 733,
+    name: "ERROR_PPP_NO_PROTOCOLS_CONFIGURED",
+};
+pub const ERROR_PPP_LCP_TERMINATED: WindowsError = WindowsError {
+    code: 734,
+    name: "ERROR_PPP_LCP_TERMINATED",
+};
+pub const ERROR_NO_LOCAL_ENCRYPTION: WindowsError = WindowsError {
+    code: 741,
+    name: "ERROR_NO_LOCAL_ENCRYPTION",
+};
+pub const ERROR_NO_REMOTE_ENCRYPTION: WindowsError = WindowsError {
+    code: 742,
+    name: "ERROR_NO_REMOTE_ENCRYPTION",
+};
 
 /// Where a PPP link runs, for the findings' context.
 pub struct LinkContext<'a> {
@@ -27,6 +43,10 @@ pub struct LinkContext<'a> {
     pub sstp: bool,
     /// A display filter selecting the link's packets.
     pub filter: Option<String>,
+    /// The transport never brought one side's packets (GRE one way or
+    /// missing): that side's silent LCP is its consequence, reported there.
+    pub server_unheard: bool,
+    pub client_unheard: bool,
 }
 
 fn side(d: Direction) -> &'static str {
@@ -83,7 +103,9 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
         f.code = "ppp_auth_failed";
         f.title = format!("Authentication failed for \"{user}\" on {}{code}", ctx.label);
         f.explanation = explanation;
-        f.windows_error = Some(a.error_code.map_or(ERROR_AUTHENTICATION_FAILURE, |c| windows_error_of(c, a.error_name)));
+        f.windows_error = Some(a.error_code.map_or(ERROR_AUTHENTICATION_FAILURE, |c| {
+            windows_error_of(c, a.error_name)
+        }));
         out.push(with_frames(f, vec![a.frame]));
     }
 
@@ -102,7 +124,10 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
         out.push(with_frames(f, ppp.auth.response_frame.into_iter().collect()));
     }
 
-    if let Some(l) = &o.lcp_not_converged {
+    let consequence = |l: &&crate::ppp::negotiation::LcpNotConverged| {
+        (ctx.server_unheard && l.server_lcp_frames == 0) || (ctx.client_unheard && l.client_lcp_frames == 0)
+    };
+    if let Some(l) = o.lcp_not_converged.as_ref().filter(|l| !consequence(l)) {
         let silent = l.server_lcp_frames == 0;
         let mut f = base();
         f.code = "ppp_lcp_not_converged";
@@ -125,13 +150,20 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
                 if l.looping { ", a loop" } else { "" }
             );
             if !l.sticking_options.is_empty() {
-                let _ = write!(e, " Options refused again and again: {}.", l.sticking_options.join(", "));
+                let _ = write!(
+                    e,
+                    " Options refused again and again: {}.",
+                    l.sticking_options.join(", ")
+                );
             }
             e.push_str(" Typically no common authentication protocol is allowed on both sides.");
             f.explanation = e;
             f.windows_error = Some(ERROR_PPP_LCP_TERMINATED);
         }
-        out.push(with_frames(f, l.first_frame.into_iter().chain(l.last_frame).collect()));
+        out.push(with_frames(
+            f,
+            l.first_frame.into_iter().chain(l.last_frame).collect(),
+        ));
     }
 
     if let Some(e) = &o.encryption_not_agreed {
@@ -179,7 +211,10 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
         } else {
             f.windows_error = Some(error);
         }
-        out.push(with_frames(f, std::iter::once(e.frame).chain(e.terminated_frame).collect()));
+        out.push(with_frames(
+            f,
+            std::iter::once(e.frame).chain(e.terminated_frame).collect(),
+        ));
     }
 
     if let Some(n) = &o.ipcp_failed {
@@ -191,7 +226,10 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
             NcpFailureKind::Rejected => format!("the peer rejected {}", n.rejected_options.join(", ")),
             NcpFailureKind::Terminated => "the link was terminated before IPCP opened".to_string(),
             NcpFailureKind::NotConverged => {
-                format!("requests went unanswered or kept being Nak'ed ({} rounds)", n.nak_reject_rounds)
+                format!(
+                    "requests went unanswered or kept being Nak'ed ({} rounds)",
+                    n.nak_reject_rounds
+                )
             }
         };
         f.explanation = format!(
@@ -231,22 +269,37 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
         let mut f = base();
         f.code = "ppp_echo_unanswered";
         f.severity = Severity::Warning;
-        f.title = format!("{real} LCP Echo-Request(s) from the {} got no reply on {}", side(e.requester), ctx.label);
+        f.title = format!(
+            "{real} LCP Echo-Request(s) from the {} got no reply on {}",
+            side(e.requester),
+            ctx.label
+        );
         f.explanation = "PPP keepalives went unanswered while the link was up: the peer or the path stopped \
              passing the tunnel's packets. Windows drops the connection after a few missed echoes."
             .into();
         f.windows_error = Some(super::ERROR_VPN_DISCONNECT);
-        out.push(with_frames(f, e.first_unanswered_frame.into_iter().chain(e.last_request_frame).collect()));
+        out.push(with_frames(
+            f,
+            e.first_unanswered_frame
+                .into_iter()
+                .chain(e.last_request_frame)
+                .collect(),
+        ));
     }
 
     if let Some(t) = &o.terminated {
         // A terminate before the network phase ends a link that never
         // worked; after it, it is the normal way a session ends.
         let early = t.phase != LinkPhase::Network && t.phase != LinkPhase::Dead;
-        let covered = o.auth_failure.is_some() || o.lcp_not_converged.is_some() || o.encryption_not_agreed.is_some();
+        let covered =
+            o.auth_failure.is_some() || o.lcp_not_converged.is_some() || o.encryption_not_agreed.is_some();
         let mut f = base();
         f.code = "ppp_link_terminated";
-        f.severity = if early && !covered { Severity::Warning } else { Severity::Info };
+        f.severity = if early && !covered {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
         f.title = format!(
             "The {} terminated the PPP link on {}{}",
             side(t.by),
@@ -264,7 +317,10 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
         if early && !covered {
             f.windows_error = Some(ERROR_PPP_LCP_TERMINATED);
         }
-        out.push(with_frames(f, std::iter::once(t.frame).chain(t.acked_frame).collect()));
+        out.push(with_frames(
+            f,
+            std::iter::once(t.frame).chain(t.acked_frame).collect(),
+        ));
     }
 
     if let Some(l) = &o.looped_back {

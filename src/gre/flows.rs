@@ -20,8 +20,19 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::capture::Timestamp;
+use crate::gre::seqtrack::SeqEvent;
 use crate::gre::seqtrack::{DirectionTracker, PacketOrigin, SeqStats};
 use crate::gre::wire::{classify, Gre, GreAnomalies, OtherGreKind};
+use crate::ppp::negotiation::{PppLink, PppReport};
+use crate::pptp::session::Direction;
+
+/// The PPP side a GRE flow carries.
+fn ppp_side(d: FlowDirection) -> Direction {
+    match d {
+        FlowDirection::ClientToServer => Direction::ClientToServer,
+        FlowDirection::ServerToClient => Direction::ServerToClient,
+    }
+}
 
 /// Frames remembered per flow as evidence (first packets, packets outside
 /// their call's lifetime).
@@ -107,6 +118,27 @@ pub struct GreFlow {
     /// reverse flow when the two are paired.
     #[serde(skip)]
     unpaired_acks: Vec<(u32, Timestamp)>,
+    /// The PPP link this flow's payloads belong to.
+    #[serde(skip)]
+    link: Option<usize>,
+    /// Which side of the PPP link this flow carries.
+    #[serde(skip)]
+    ppp_direction: Direction,
+}
+
+/// One PPP link (a call's, or an orphan pair's) and whom it belongs to.
+struct LinkSlot {
+    link: PppLink,
+    call: Option<CallRef>,
+}
+
+/// A PPP link as the report gets it.
+pub struct FinishedLink {
+    /// The call it belongs to; `None` for GRE with no call.
+    pub call: Option<CallRef>,
+    pub report: PppReport,
+    /// Indexes in `gre_flows` of the flows that carried it.
+    pub flows: Vec<usize>,
 }
 
 /// GRE header anomalies of a flow, each counted (RFC 2637 §4.1).
@@ -260,6 +292,9 @@ pub struct GreTable {
     census: GreCensus,
     other: FastMap<(u8, u16, OtherGreKind), u64>,
     max_flows: usize,
+    /// PPP links, one per call (or per orphan pair), bounded like flows.
+    links: Vec<LinkSlot>,
+    call_links: FastMap<CallRef, usize>,
     /// The current flow of the last key seen with each Call ID
     /// ([`NO_FLOW`] when none).
     by_call_id: Vec<u32>,
@@ -276,6 +311,8 @@ impl GreTable {
             other: FastMap::default(),
             max_flows,
             by_call_id: vec![NO_FLOW; 1 << 16],
+            links: Vec::new(),
+            call_links: FastMap::default(),
         }
     }
 
@@ -350,7 +387,20 @@ impl GreTable {
                         // (a call first seen mid-session was already up).
                         flow.call = Some(call);
                         flow.direction = Some(direction);
+                        flow.ppp_direction = ppp_side(direction);
                         flow.call_up = up;
+                        // Its PPP link becomes the call's, unless the call
+                        // already has one.
+                        match (self.call_links.get(&call).copied(), flow.link) {
+                            (Some(existing), _) => flow.link = Some(existing),
+                            (None, Some(l)) => {
+                                self.call_links.insert(call, l);
+                                if let Some(slot) = self.links.get_mut(l) {
+                                    slot.call = Some(call);
+                                }
+                            }
+                            (None, None) => {}
+                        }
                         if keys.setup_seen {
                             flow.before_call = flow.seen;
                             flow.before_call_frames = flow.first_frames.clone();
@@ -476,6 +526,15 @@ impl GreTable {
             flow.anomalies.add(pkt.anomalies);
         }
         let seen = flow.tracker.on_packet(&pkt, ts, frame, origin);
+        // The PPP frame goes to the call's link once: not the capture's
+        // second copy, not an ack-only packet.
+        if let (Some(l), Some(_)) = (flow.link, pkt.seq) {
+            if seen.event != SeqEvent::CaptureDuplicate && !pkt.payload.is_empty() {
+                if let Some(slot) = self.links.get_mut(l) {
+                    slot.link.frame(flow.ppp_direction, frame, ts, pkt.payload);
+                }
+            }
+        }
         match (seen.ack, flow.reverse) {
             (Some(ack), Some(r)) => {
                 if let Some(rev) = self.flows.get_mut(r) {
@@ -531,11 +590,36 @@ impl GreTable {
             call_ended: false,
             seen: 0,
             unpaired_acks: Vec::new(),
+            link: None,
+            ppp_direction: Direction::ClientToServer,
         });
         self.current.insert(key, index);
         match expected {
-            Some(e) => self.pair_call_flows(e.call),
-            None => self.pair_orphan(index),
+            Some(e) => {
+                self.pair_call_flows(e.call);
+                let link = self.link_of_call(e.call);
+                if let Some(f) = self.flows.get_mut(index) {
+                    f.link = link;
+                    f.ppp_direction = ppp_side(e.direction);
+                }
+            }
+            None => {
+                self.pair_orphan(index);
+                // An orphan shares its reverse flow's link, as the other
+                // side; a lone orphan starts one, its roles a guess.
+                let reverse = self.flows.get(index).and_then(|f| f.reverse);
+                let shared = reverse
+                    .and_then(|r| self.flows.get(r))
+                    .map(|r| (r.link, r.ppp_direction));
+                let (link, direction) = match shared {
+                    Some((Some(l), d)) => (Some(l), d.reverse()),
+                    _ => (self.new_link(None), Direction::ClientToServer),
+                };
+                if let Some(f) = self.flows.get_mut(index) {
+                    f.link = link;
+                    f.ppp_direction = direction;
+                }
+            }
         }
         Some(index)
     }
@@ -563,6 +647,27 @@ impl GreTable {
                 }
             }
         }
+    }
+
+    /// The PPP link of a call, made on first use.
+    fn link_of_call(&mut self, call: CallRef) -> Option<usize> {
+        if let Some(&l) = self.call_links.get(&call) {
+            return Some(l);
+        }
+        let l = self.new_link(Some(call))?;
+        self.call_links.insert(call, l);
+        Some(l)
+    }
+
+    fn new_link(&mut self, call: Option<CallRef>) -> Option<usize> {
+        if self.links.len() >= self.max_flows {
+            return None;
+        }
+        self.links.push(LinkSlot {
+            link: PppLink::new(),
+            call,
+        });
+        Some(self.links.len() - 1)
     }
 
     /// Links the two directions of a call.
@@ -599,8 +704,25 @@ impl GreTable {
 
     /// Ends the capture: statistics settled, session ids filled in by the
     /// caller from `session_ids`.
-    pub fn finish(mut self, session_ids: &[String]) -> (Vec<GreFlow>, GreCensus) {
+    pub fn finish(mut self, session_ids: &[String]) -> (Vec<GreFlow>, GreCensus, Vec<FinishedLink>) {
         self.adopt_reverse_orphans();
+        let mut links: Vec<FinishedLink> = self
+            .links
+            .iter()
+            .map(|slot| FinishedLink {
+                call: slot.call,
+                report: slot.link.report(),
+                flows: Vec::new(),
+            })
+            .collect();
+        for (i, flow) in self.flows.iter().enumerate() {
+            if let Some(l) = flow.link.and_then(|l| links.get_mut(l)) {
+                l.flows.push(i);
+                if l.call.is_none() {
+                    l.call = flow.call;
+                }
+            }
+        }
         for flow in &mut self.flows {
             flow.stats = flow.tracker.stats();
             if let Some(call) = flow.call {
@@ -624,7 +746,7 @@ impl GreTable {
             .collect();
         other.sort_by(|a, b| b.packets.cmp(&a.packets).then(a.kind.cmp(&b.kind)));
         self.census.other = other;
-        (self.flows, self.census)
+        (self.flows, self.census, links)
     }
 
     /// A call known from one direction only (typically picked up

@@ -20,9 +20,10 @@ impl Credential {
     /// Reads `USER:PASSWORD` (the password may itself contain ':').
     pub fn parse(text: &str) -> Result<Credential, String> {
         match text.split_once(':') {
-            Some((user, password)) if !user.is_empty() => {
-                Ok(Credential { user: user.to_string(), password: Secret::new(password.to_string()) })
-            }
+            Some((user, password)) if !user.is_empty() => Ok(Credential {
+                user: user.to_string(),
+                password: Secret::new(password.to_string()),
+            }),
             _ => Err("credentials must be USER:PASSWORD".to_string()),
         }
     }
@@ -74,7 +75,9 @@ pub fn verify(auth: &mut AuthReport, credentials: &[Credential]) -> Verified {
 }
 
 fn verify_ms_chap_v2(auth: &mut AuthReport, x: &MsChapV2Exchange, credentials: &[Credential]) -> Verified {
-    let Some(challenge) = x.authenticator_challenge else { return Verified::default() };
+    let Some(challenge) = x.authenticator_challenge else {
+        return Verified::default();
+    };
     let Some(credential) = credentials.iter().find(|c| c.matches(&x.user_name)) else {
         return Verified::default();
     };
@@ -88,7 +91,9 @@ fn verify_ms_chap_v2(auth: &mut AuthReport, x: &MsChapV2Exchange, credentials: &
     );
     let ok = v.nt_response_matches && v.authenticator_response_matches != Some(false);
     auth.set_password_verified(ok);
-    Verified { keys: ok.then(|| MasterKeys::from_mschapv2(&credential.password, &x.nt_response, Side::Client)) }
+    Verified {
+        keys: ok.then(|| MasterKeys::from_mschapv2(&credential.password, &x.nt_response, Side::Client)),
+    }
 }
 
 #[cfg(test)]
@@ -109,8 +114,14 @@ mod tests {
     #[test]
     fn credentials_file_skips_comments_and_blank_lines() {
         let list = Credential::parse_file("# users\nlulu:password\r\n\n  \nmoxie:x\n").unwrap_or_default();
-        assert_eq!(list.iter().map(|c| c.user.as_str()).collect::<Vec<_>>(), vec!["lulu", "moxie"]);
-        assert_eq!(Credential::parse_file("ok:1\nbroken\n").err().as_deref(), Some("line 2: credentials must be USER:PASSWORD"));
+        assert_eq!(
+            list.iter().map(|c| c.user.as_str()).collect::<Vec<_>>(),
+            vec!["lulu", "moxie"]
+        );
+        assert_eq!(
+            Credential::parse_file("ok:1\nbroken\n").err().as_deref(),
+            Some("line 2: credentials must be USER:PASSWORD")
+        );
     }
 
     #[test]

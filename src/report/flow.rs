@@ -258,7 +258,11 @@ fn ppp_lines(out: &mut String, call: &crate::pptp::session::Call, t0: f64) {
         );
     }
     if p.events_not_listed > 0 {
-        let _ = writeln!(out, "  … {} more PPP steps not listed (limit)", p.events_not_listed);
+        let _ = writeln!(
+            out,
+            "  … {} more PPP steps not listed (limit)",
+            p.events_not_listed
+        );
     }
     let d = &p.data;
     if d.encrypted_frames + d.ipv4_packets + d.ipv6_packets > 0 {

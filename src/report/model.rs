@@ -28,6 +28,14 @@ pub struct LimitHit {
     pub dropped: u64,
 }
 
+/// A PPP link in GRE flows that belong to no call.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrphanPpp {
+    /// Indexes in `gre_flows`.
+    pub flows: Vec<usize>,
+    pub ppp: Box<crate::ppp::negotiation::PppReport>,
+}
+
 /// Counters from the lower layers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stats {
@@ -46,6 +54,8 @@ pub struct Report {
     pub gre_flows: Vec<GreFlow>,
     /// GRE packets by kind, PPTP's and others'.
     pub gre_census: GreCensus,
+    /// PPP links carried by GRE that no call claims (orphan flows).
+    pub ppp_without_call: Vec<OrphanPpp>,
     pub findings: Vec<Finding>,
     pub limits_hit: Vec<LimitHit>,
     pub stats: Stats,
@@ -71,6 +81,7 @@ impl Report {
             pptp_sessions,
             gre_flows,
             gre_census,
+            ppp_without_call: Vec::new(),
             findings,
             limits_hit,
             stats,

@@ -116,7 +116,15 @@ pub fn render(report: &Report) -> String {
         if any {
             let _ = writeln!(out, "Calls\n{t}\n");
         }
-        let mut t = table(&["Session", "Call", "Authentication", "Encryption", "Addresses", "Data", "Link"]);
+        let mut t = table(&[
+            "Session",
+            "Call",
+            "Authentication",
+            "Encryption",
+            "Addresses",
+            "Data",
+            "Link",
+        ]);
         let mut any = false;
         for s in &report.pptp_sessions {
             for c in &s.calls {
@@ -126,7 +134,15 @@ pub fn render(report: &Report) -> String {
                 if let Some(pw) = c.secrets.as_ref().and_then(|x| x.pap_password.as_deref()) {
                     let _ = write!(auth, "\npassword \"{}\"", esc(pw));
                 }
-                t.add_row(vec![s.id.clone(), c.index.to_string(), auth, ppp_crypto_words(p), ppp_ip_words(p), ppp_data_words(p), format!("{:?}", p.phase_reached).to_lowercase()]);
+                t.add_row(vec![
+                    s.id.clone(),
+                    c.index.to_string(),
+                    auth,
+                    ppp_crypto_words(p),
+                    ppp_ip_words(p),
+                    ppp_data_words(p),
+                    format!("{:?}", p.phase_reached).to_lowercase(),
+                ]);
             }
         }
         if any {
@@ -315,7 +331,9 @@ fn latency_words(st: &crate::gre::seqtrack::SeqStats) -> String {
 
 fn ppp_auth_words(p: &crate::ppp::negotiation::PppReport) -> String {
     let a = &p.auth;
-    let Some(protocol) = a.protocol else { return "none seen".into() };
+    let Some(protocol) = a.protocol else {
+        return "none seen".into();
+    };
     let mut w = protocol.to_string();
     if let Some(u) = &a.user {
         let _ = write!(w, " \"{}\"", esc(u));
@@ -340,7 +358,11 @@ fn ppp_auth_words(p: &crate::ppp::negotiation::PppReport) -> String {
 
 fn ppp_crypto_words(p: &crate::ppp::negotiation::PppReport) -> String {
     match &p.ccp.mppe {
-        Some(m) => format!("MPPE {}{}", m.strength, if m.stateless { " stateless" } else { "" }),
+        Some(m) => format!(
+            "MPPE {}{}",
+            m.strength,
+            if m.stateless { " stateless" } else { "" }
+        ),
         None if p.ccp.protocol_rejected_by.is_some() => "CCP rejected".into(),
         None => "none".into(),
     }
@@ -348,7 +370,11 @@ fn ppp_crypto_words(p: &crate::ppp::negotiation::PppReport) -> String {
 
 fn ppp_ip_words(p: &crate::ppp::negotiation::PppReport) -> String {
     let i = &p.ipcp;
-    let mut w = format!("client {}\nserver {}", i.client_ip.as_deref().unwrap_or("-"), i.server_ip.as_deref().unwrap_or("-"));
+    let mut w = format!(
+        "client {}\nserver {}",
+        i.client_ip.as_deref().unwrap_or("-"),
+        i.server_ip.as_deref().unwrap_or("-")
+    );
     if !i.dns.is_empty() {
         let _ = write!(w, "\nDNS {}", i.dns.join(", "));
     }
@@ -357,5 +383,8 @@ fn ppp_ip_words(p: &crate::ppp::negotiation::PppReport) -> String {
 
 fn ppp_data_words(p: &crate::ppp::negotiation::PppReport) -> String {
     let d = &p.data;
-    format!("{} encrypted\n{} IPv4, {} IPv6", d.encrypted_frames, d.ipv4_packets, d.ipv6_packets)
+    format!(
+        "{} encrypted\n{} IPv4, {} IPv6",
+        d.encrypted_frames, d.ipv4_packets, d.ipv6_packets
+    )
 }

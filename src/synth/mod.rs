@@ -24,8 +24,8 @@
 pub mod certs;
 pub mod gre;
 pub mod packet;
-pub mod pppframes;
 pub mod ppp;
+pub mod pppframes;
 pub mod pptp;
 pub mod scenarios;
 pub mod sstp;
