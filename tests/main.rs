@@ -6,5 +6,6 @@ mod generated;
 mod golden;
 mod gre_golden;
 mod output;
+mod ppp_scenarios;
 mod real_captures;
 mod scenarios;

@@ -262,7 +262,13 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
     }
 
     for e in &o.echo_failures {
-        let real = e.unanswered.saturating_sub(e.unanswered_at_end);
+        // Requests after the last reply may just have been cut off by the
+        // end of the capture, unless the link was terminated after them.
+        let real = if o.terminated.is_some() {
+            e.unanswered
+        } else {
+            e.unanswered.saturating_sub(e.unanswered_at_end)
+        };
         if real == 0 {
             continue;
         }
