@@ -1315,7 +1315,7 @@ impl Core {
         let report = binding::check(&evidence, ctx, &mut ppp.auth);
         let s = &mut self.session;
         s.crypto_binding = report;
-        s.ppp = Box::new(ppp);
+        *s.ppp = ppp;
 
         s.certainty = if self.not_sstp {
             Certainty::Unlikely
