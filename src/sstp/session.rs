@@ -2641,6 +2641,36 @@ pub(crate) mod tests {
         assert_eq!((s.state, s.setup_reached), (SstpState::None, SstpState::None));
         assert_eq!(s.ppp.phase_reached, crate::ppp::negotiation::LinkPhase::Dead);
         assert_eq!(s.stream_problems_total, 0);
+        let j = serde_json::to_value(s).unwrap();
+        assert_eq!(
+            (
+                &j["transport"],
+                &j["certainty"],
+                &j["http"],
+                &j["crypto_binding"],
+                &j["messages"]
+            ),
+            (
+                &serde_json::json!("tls"),
+                &serde_json::json!("likely"),
+                &serde_json::Value::Null,
+                &serde_json::Value::Null,
+                &serde_json::json!([])
+            )
+        );
+        assert_eq!(
+            (
+                &j["tls"]["sni"],
+                &j["tls"]["cipher_suite"],
+                &j["likely_reasons"][0]
+            ),
+            (
+                &serde_json::json!("vpn-server.pro3.local"),
+                &serde_json::json!("TLS_RSA_WITH_AES_128_CBC_SHA"),
+                &serde_json::json!("TCP port 443, where SSTP listens")
+            )
+        );
+        assert_eq!((s.ended_by, s.closed_by), (EndReason::TcpFin, Some(S)));
     }
 
     /// MANIFEST S2: SSTP over TLS 1.0 without keys.
