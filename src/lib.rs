@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod capture;
+pub mod certfile;
 pub mod cli;
 pub mod config;
 pub mod crypto;

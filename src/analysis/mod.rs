@@ -12,6 +12,7 @@ use serde::Serialize;
 
 mod gre;
 pub mod ppp;
+pub mod sstp;
 
 use crate::capture::CaptureSummary;
 use crate::gre::flows::GreFlow;

@@ -5,6 +5,7 @@
 pub mod flow;
 pub mod json;
 pub mod model;
+pub mod sstp_render;
 pub mod table;
 
 pub use model::Report;

@@ -10,6 +10,8 @@
 //! decoder. Nothing here keeps session state or checks the crypto binding:
 //! the session model does, with [`crate::crypto::sstp`].
 
+pub mod binding;
 pub mod http;
+pub mod session;
 pub mod stream;
 pub mod wire;
