@@ -4,6 +4,7 @@
 use clap::{Parser, ValueEnum};
 
 use crate::analysis::Severity;
+use crate::certfile;
 use crate::config::{Config, Limits};
 use crate::ppp::verify::Credential;
 
@@ -89,6 +90,16 @@ pub struct Args {
     #[arg(long)]
     pub show_secrets: bool,
 
+    /// The certificate SSTP clients should bind to (PEM or DER; a chain file
+    /// is fine): the crypto binding's cert hash is checked against it.
+    #[arg(long = "cert", value_name = "FILE")]
+    pub certs: Vec<std::path::PathBuf>,
+
+    /// A certificate hash SSTP clients should bind to (SHA-1 or SHA-256 in
+    /// hex, as in the server's SHA256CertificateHash setting).
+    #[arg(long = "cert-hash", value_name = "HEX")]
+    pub cert_hashes: Vec<String>,
+
     /// Bytes held out of order per TCP direction.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().tcp_buffer_bytes)]
     pub max_tcp_buffer: usize,
@@ -118,10 +129,20 @@ impl Args {
                     .map_err(|e| format!("--credentials-file {}: {e}", path.display()))?,
             );
         }
+        let mut certificates = Vec::new();
+        for path in &self.certs {
+            certificates.extend(certfile::read_certificates(path).map_err(|e| format!("--cert: {e}"))?);
+        }
+        let mut cert_hashes = Vec::new();
+        for h in &self.cert_hashes {
+            cert_hashes.push(certfile::parse_cert_hash(h).map_err(|e| format!("--cert-hash: {e}"))?);
+        }
         Ok(Config {
             limits,
             credentials,
             show_secrets: self.show_secrets,
+            certificates,
+            cert_hashes,
         })
     }
 }

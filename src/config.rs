@@ -46,4 +46,8 @@ pub struct Config {
     pub credentials: Vec<crate::ppp::verify::Credential>,
     /// Put secrets found in the capture (PAP passwords) into the report.
     pub show_secrets: bool,
+    /// DER certificates an SSTP crypto binding must name (`--cert`).
+    pub certificates: Vec<Vec<u8>>,
+    /// Certificate hashes an SSTP crypto binding must carry (`--cert-hash`).
+    pub cert_hashes: Vec<Vec<u8>>,
 }

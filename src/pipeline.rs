@@ -17,16 +17,20 @@ use crate::gre::flows::{CallKeys, CallRef, FlowDirection, GreTable};
 use crate::gre::seqtrack::PacketOrigin;
 use crate::net::tcp::{Dir, FlowId, StreamEvent, TcpTracker};
 use crate::net::{link, Decoder, Packet, Transport};
-use crate::pptp::session::ShownSecrets;
 use crate::pptp::session::{At, ControlSession, StreamProblem, StreamProblemKind, TcpFlow};
+use crate::pptp::session::{Direction, ShownSecrets};
 use crate::pptp::stream::{looks_like_pptp, PptpStream, StreamItem};
 use crate::report::model::{LimitHit, OrphanPpp, Report, Stats};
+use crate::sstp::binding::BindingContext;
+use crate::sstp::session::{self as sstp_session, SstpSession, SstpTracker};
 
 /// How many data chunks per direction may pass before a flow that does not
 /// look like PPTP is given up.
 const CLASSIFY_CHUNKS: u8 = 4;
 /// Bytes needed to recognise a PPTP control message header.
 const PPTP_HEADER: usize = 12;
+/// Bytes of a chunk looked at when deciding what a flow carries.
+const CLASSIFY_PROBE: usize = 64;
 
 /// The first bytes of a direction, held while they are too few to decide.
 #[derive(Default)]
@@ -48,8 +52,26 @@ enum FlowApp {
     },
     /// A PPTP control connection.
     Pptp(Box<PptpFlow>),
+    /// SSTP, TLS that may carry it, or plain HTTP on the way to it.
+    Sstp(Box<SstpFlow>),
     /// Nothing tunnelscope analyses.
     Ignored,
+}
+
+struct SstpFlow {
+    tracker: SstpTracker,
+    /// The TCP direction the client sends in.
+    client_dir: Dir,
+}
+
+impl SstpFlow {
+    fn direction(&self, dir: Dir) -> Direction {
+        if dir == self.client_dir {
+            Direction::ClientToServer
+        } else {
+            Direction::ServerToClient
+        }
+    }
 }
 
 struct PptpFlow {
@@ -82,6 +104,12 @@ struct CallSnap {
 struct Tracked {
     sessions: Vec<ControlSession>,
     dropped: u64,
+    /// SSTP sessions settled so far, SSTP trackers still open, ids given.
+    sstp: Vec<SstpSession>,
+    /// TLS connections not taken for SSTP (for the certificate-pool check).
+    other_tls: Vec<SstpSession>,
+    sstp_open: usize,
+    sstp_ids: usize,
     snaps: Vec<Vec<CallSnap>>,
     gre: GreTable,
 }
@@ -166,6 +194,10 @@ impl Analyzer {
             tracked: Tracked {
                 sessions: Vec::new(),
                 dropped: 0,
+                sstp: Vec::new(),
+                other_tls: Vec::new(),
+                sstp_open: 0,
+                sstp_ids: 0,
                 snaps: Vec::new(),
                 gre: GreTable::new(config.limits.gre_flows),
             },
@@ -258,8 +290,17 @@ impl Analyzer {
             mut sessions,
             dropped,
             gre,
+            mut sstp,
+            other_tls,
             ..
         } = self.tracked;
+        // Sessions settle when their connection closes; list them in the
+        // order their connections began.
+        sstp.sort_by_key(|s| {
+            s.id.trim_start_matches("sstp-")
+                .parse::<usize>()
+                .unwrap_or(usize::MAX)
+        });
         let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
         let (gre_flows, gre_census, links) = gre.finish(&ids);
         let mut orphan_ppp = Vec::new();
@@ -337,7 +378,7 @@ impl Analyzer {
             net: self.decoder.stats().clone(),
             tcp: self.tcp.stats(),
         };
-        let findings = analysis::findings(&sessions, &gre_flows, &orphan_ppp, &summary);
+        let findings = analysis::findings(&sessions, &gre_flows, &orphan_ppp, &sstp, &other_tls, &summary);
         let mut report = Report::new(
             vec![summary],
             sessions,
@@ -348,6 +389,7 @@ impl Analyzer {
             limits_hit,
         );
         report.ppp_without_call = orphan_ppp;
+        report.sstp_sessions = sstp;
         report
     }
 }
@@ -396,6 +438,10 @@ impl FlowContext<'_> {
                     });
                 }
                 self.with_stream(flow, dir, |stream, out| stream.gap(missing, frame, out));
+                if let Some(FlowApp::Sstp(s)) = self.flows.get_mut(&flow) {
+                    let direction = s.direction(dir);
+                    s.tracker.gap(direction, missing, frame);
+                }
             }
             StreamEvent::Retransmission { .. } => {
                 if let Some(session) = self.session_of(flow) {
@@ -406,13 +452,25 @@ impl FlowContext<'_> {
                 if let Some(session) = self.session_of(flow) {
                     session.fin(dir, frame, ts);
                 }
+                if let Some(FlowApp::Sstp(s)) = self.flows.get_mut(&flow) {
+                    let direction = s.direction(dir);
+                    s.tracker.fin(direction, frame, ts);
+                }
             }
             StreamEvent::Rst { dir, frame, ts } => {
                 if let Some(session) = self.session_of(flow) {
                     session.rst(dir, frame, ts);
                 }
+                if let Some(FlowApp::Sstp(s)) = self.flows.get_mut(&flow) {
+                    let direction = s.direction(dir);
+                    s.tracker.rst(direction, frame, ts);
+                }
             }
             StreamEvent::Closed { frame, ts } => {
+                if let Some(FlowApp::Sstp(_)) = self.flows.get(&flow) {
+                    self.close_sstp(flow);
+                    return;
+                }
                 self.flush(flow);
                 if let Some(session) = self.session_of(flow) {
                     session.close(frame, ts, false, false);
@@ -446,8 +504,10 @@ impl FlowContext<'_> {
             prefix,
         } = app
         else {
-            if let FlowApp::Pptp(_) = app {
-                self.feed_pptp(flow, dir, bytes, frame, ts);
+            match app {
+                FlowApp::Pptp(_) => self.feed_pptp(flow, dir, bytes, frame, ts),
+                FlowApp::Sstp(_) => self.feed_sstp(flow, dir, bytes, frame, ts),
+                _ => {}
             }
             return;
         };
@@ -466,13 +526,42 @@ impl FlowContext<'_> {
             return;
         }
         *count = count.saturating_add(1);
-        let is_pptp = if held.bytes.is_empty() {
-            looks_like_pptp(bytes)
+        let probe: std::borrow::Cow<'_, [u8]> = if held.bytes.is_empty() {
+            std::borrow::Cow::Borrowed(bytes)
         } else {
             let mut probe = held.bytes.clone();
-            probe.extend_from_slice(bytes.get(..PPTP_HEADER).unwrap_or(bytes));
-            looks_like_pptp(&probe)
+            probe.extend_from_slice(bytes.get(..CLASSIFY_PROBE).unwrap_or(bytes));
+            std::borrow::Cow::Owned(probe)
         };
+        let is_pptp = looks_like_pptp(&probe);
+        // SSTP starts with the client's TLS ClientHello or HTTP request.
+        let sstp = if is_pptp {
+            None
+        } else {
+            sstp_session::classify(&probe)
+        };
+        if let Some(transport) = sstp {
+            if self.tracked.sstp.len() + self.tracked.sstp_open >= self.config.limits.sessions {
+                self.tracked.dropped += 1;
+                *app = FlowApp::Ignored;
+                self.ignore.push(flow);
+                return;
+            }
+            let (client, server) = if dir == Dir::AtoB { (*a, *b) } else { (*b, *a) };
+            self.tracked.sstp_open += 1;
+            self.tracked.sstp_ids += 1;
+            let id = format!("sstp-{}", self.tracked.sstp_ids);
+            let earlier = std::mem::take(held);
+            *app = FlowApp::Sstp(Box::new(SstpFlow {
+                tracker: SstpTracker::new(id, client, server, transport),
+                client_dir: dir,
+            }));
+            if !earlier.bytes.is_empty() {
+                self.feed_sstp(flow, dir, &earlier.bytes, earlier.frame, earlier.ts);
+            }
+            self.feed_sstp(flow, dir, bytes, frame, ts);
+            return;
+        }
         if is_pptp {
             let earlier = std::mem::take(held);
             *app = FlowApp::Pptp(Box::new(PptpFlow {
@@ -494,6 +583,44 @@ impl FlowContext<'_> {
         if *count >= CLASSIFY_CHUNKS || other >= 1 {
             *app = FlowApp::Ignored;
             self.ignore.push(flow);
+        }
+    }
+
+    /// Gives stream bytes to an SSTP tracker; a connection that turns out
+    /// not to be SSTP is dropped and its bytes no longer delivered.
+    fn feed_sstp(&mut self, flow: FlowId, dir: Dir, bytes: &[u8], frame: u64, ts: Timestamp) {
+        let Some(FlowApp::Sstp(s)) = self.flows.get_mut(&flow) else {
+            return;
+        };
+        let direction = s.direction(dir);
+        s.tracker.data(direction, bytes, frame, ts);
+        if s.tracker.known_not_sstp() {
+            self.tracked.sstp_open = self.tracked.sstp_open.saturating_sub(1);
+            self.flows.insert(flow, FlowApp::Ignored);
+            self.ignore.push(flow);
+        }
+    }
+
+    /// The SSTP connection ended: its session is settled and kept if it is
+    /// SSTP (or likely SSTP).
+    fn close_sstp(&mut self, flow: FlowId) {
+        let Some(FlowApp::Sstp(s)) = self.flows.remove(&flow) else {
+            return;
+        };
+        self.tracked.sstp_open = self.tracked.sstp_open.saturating_sub(1);
+        let context = BindingContext {
+            credentials: &self.config.credentials,
+            certificates: &self.config.certificates,
+            cert_hashes: &self.config.cert_hashes,
+        };
+        let session = s.tracker.finish(&context);
+        if session.is_sstp() {
+            self.tracked.sstp.push(session);
+        } else if session.tls.as_ref().is_some_and(|t| !t.certificates.is_empty())
+            && self.tracked.other_tls.len() < self.config.limits.sessions
+        {
+            // Kept for the certificate-pool check only.
+            self.tracked.other_tls.push(session);
         }
     }
 

@@ -162,6 +162,8 @@ pub fn findings(
     sessions: &[ControlSession],
     gre_flows: &[GreFlow],
     orphan_ppp: &[crate::report::model::OrphanPpp],
+    sstp_sessions: &[crate::sstp::session::SstpSession],
+    other_tls: &[crate::sstp::session::SstpSession],
     capture: &CaptureSummary,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -181,10 +183,12 @@ pub fn findings(
                 filter: Some(gre::call_filter(s, call)),
                 server_unheard: call.gre.server_to_client.is_none(),
                 client_unheard: call.gre.client_to_server.is_none(),
+                cut_by_tunnel: false,
             };
             ppp::findings(&ctx, report, &mut out);
         }
     }
+    sstp::findings(sstp_sessions, other_tls, &mut out);
     for orphan in orphan_ppp {
         let flows: Vec<&GreFlow> = orphan.flows.iter().filter_map(|&i| gre_flows.get(i)).collect();
         let label = match flows.first() {
@@ -199,6 +203,7 @@ pub fn findings(
             filter: flows.first().map(|f| gre::flow_filter(f)),
             server_unheard: flows.len() < 2,
             client_unheard: flows.len() < 2,
+            cut_by_tunnel: false,
         };
         ppp::findings(&ctx, &orphan.ppp, &mut out);
     }

@@ -47,6 +47,9 @@ pub struct LinkContext<'a> {
     /// missing): that side's silent LCP is its consequence, reported there.
     pub server_unheard: bool,
     pub client_unheard: bool,
+    /// The tunnel was torn down under the link (an SSTP Call Abort): NCPs
+    /// left unfinished are its consequence, reported there.
+    pub cut_by_tunnel: bool,
 }
 
 fn side(d: Direction) -> &'static str {
@@ -217,7 +220,10 @@ pub(super) fn findings(ctx: &LinkContext<'_>, ppp: &PppReport, out: &mut Vec<Fin
         ));
     }
 
-    if let Some(n) = &o.ipcp_failed {
+    let cut = |kind: NcpFailureKind| {
+        ctx.cut_by_tunnel && matches!(kind, NcpFailureKind::Terminated | NcpFailureKind::NotConverged)
+    };
+    if let Some(n) = o.ipcp_failed.as_ref().filter(|n| !cut(n.kind)) {
         let mut f = base();
         f.code = "ppp_ipcp_failed";
         f.title = format!("IPCP never opened on {}", ctx.label);

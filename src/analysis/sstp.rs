@@ -53,7 +53,9 @@ pub const ABORT_AFTER_CONNECTED_SECS: f64 = 1.0;
 
 /// Every SSTP finding: per session that is (likely) SSTP, then the
 /// certificate pool check across sessions.
-pub fn findings(sessions: &[SstpSession], out: &mut Vec<Finding>) {
+/// `other_tls` are TLS connections not taken for SSTP; they count only for
+/// the certificate-pool check (a name served with several certificates).
+pub fn findings(sessions: &[SstpSession], other_tls: &[SstpSession], out: &mut Vec<Finding>) {
     for s in sessions.iter().filter(|s| s.is_sstp()) {
         session_findings(s, out);
         if s.ppp.phase_reached != LinkPhase::Dead {
@@ -63,11 +65,19 @@ pub fn findings(sessions: &[SstpSession], out: &mut Vec<Finding>) {
                 label: format!("SSTP {}", s.id),
                 sstp: true,
                 filter: Some(format!("ppp && {}", connection_filter(s))),
+                server_unheard: false,
+                client_unheard: false,
+                cut_by_tunnel: s.abort.is_some(),
             };
             ppp::findings(&ctx, &s.ppp, out);
         }
     }
-    pool_findings(sessions, out);
+    if other_tls.is_empty() {
+        pool_findings(sessions, out);
+    } else {
+        let all: Vec<SstpSession> = sessions.iter().chain(other_tls).cloned().collect();
+        pool_findings(&all, out);
+    }
 }
 
 /// `ip.addr == client && ip.addr == server && tcp.port == port`.
@@ -900,7 +910,7 @@ pub(crate) mod tests {
 
     fn rows(sessions: &[SstpSession]) -> Vec<Row> {
         let mut out = Vec::new();
-        findings(sessions, &mut out);
+        findings(sessions, &[], &mut out);
         out.iter()
             .map(|f| {
                 (
@@ -915,7 +925,7 @@ pub(crate) mod tests {
 
     fn only(sessions: &[SstpSession], code: &str) -> Finding {
         let mut out = Vec::new();
-        findings(sessions, &mut out);
+        findings(sessions, &[], &mut out);
         out.into_iter().find(|f| f.code == code).unwrap()
     }
 
@@ -1501,7 +1511,7 @@ pub(crate) mod tests {
         run.fin(S); // 11
         let s = run.t.finish(&BindingContext::empty());
         let mut out = Vec::new();
-        findings(&[s], &mut out);
+        findings(&[s], &[], &mut out);
         let codes: Vec<&str> = out.iter().map(|f| f.code).collect();
         assert_eq!(codes, ["sstp_call_not_connected", "ppp_auth_failed"]);
         let f = &out[1];

@@ -68,8 +68,12 @@ impl Phase {
 /// Renders every session as a ladder.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    if report.pptp_sessions.is_empty() {
-        out.push_str("No PPTP control connection found.\n");
+    if report.pptp_sessions.is_empty() && report.sstp_sessions.is_empty() {
+        out.push_str("No PPTP or SSTP session found.\n");
+    }
+    for s in &report.sstp_sessions {
+        out.push_str(&super::sstp_render::ladder(s));
+        out.push('\n');
     }
     for s in &report.pptp_sessions {
         session(&mut out, s);

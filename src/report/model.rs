@@ -56,6 +56,8 @@ pub struct Report {
     pub gre_census: GreCensus,
     /// PPP links carried by GRE that no call claims (orphan flows).
     pub ppp_without_call: Vec<OrphanPpp>,
+    /// SSTP connections (confirmed, or likely when only TLS is visible).
+    pub sstp_sessions: Vec<crate::sstp::session::SstpSession>,
     pub findings: Vec<Finding>,
     pub limits_hit: Vec<LimitHit>,
     pub stats: Stats,
@@ -82,6 +84,7 @@ impl Report {
             gre_flows,
             gre_census,
             ppp_without_call: Vec::new(),
+            sstp_sessions: Vec::new(),
             findings,
             limits_hit,
             stats,

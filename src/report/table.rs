@@ -44,9 +44,12 @@ pub fn render(report: &Report) -> String {
     }
     out.push('\n');
 
-    if report.pptp_sessions.is_empty() {
-        out.push_str("No PPTP control connection found.\n\n");
-    } else {
+    if !report.sstp_sessions.is_empty() {
+        let _ = writeln!(out, "{}", super::sstp_render::table(&report.sstp_sessions));
+    }
+    if report.pptp_sessions.is_empty() && report.sstp_sessions.is_empty() {
+        out.push_str("No PPTP or SSTP session found.\n\n");
+    } else if !report.pptp_sessions.is_empty() {
         let mut t = table(&[
             "Session",
             "Client (PNS)",

@@ -60,6 +60,9 @@ const MAX_STATUSES: usize = 16;
 pub const LIKELY_MIN_SECS: f64 = 5.0;
 /// …in at least this many records…
 pub const LIKELY_MIN_RECORDS: u64 = 20;
+/// Or records this small on average (bytes): far below the 16 KiB records
+/// of a transfer.
+pub const LIKELY_MAX_MEAN_LEN: f64 = 1024.0;
 /// …of which at least this share are small (PPP negotiation, keepalives
 /// and interactive traffic rather than HTTP transfers).
 pub const LIKELY_MIN_SMALL_FRACTION: f64 = 0.6;
@@ -1370,7 +1373,13 @@ impl Core {
     /// timer; a connection still open at the end of the capture, or torn
     /// down by Call Disconnect or Abort, did not time out.
     fn settle_echoes(&mut self) {
-        let tcp_end = matches!(self.session.ended_by, EndReason::TcpFin | EndReason::TcpRst);
+        // An echo left unanswered before the connection ended (by TCP or by
+        // a Call Abort sent for it) timed out; one still pending when the
+        // capture ends may just have been cut off.
+        let tcp_end = matches!(
+            self.session.ended_by,
+            EndReason::TcpFin | EndReason::TcpRst | EndReason::CallAbort
+        );
         let last_packet = self.last_packet;
         let echo = &mut self.session.echo;
         echo.unanswered = self.written_off.saturating_add(self.pending_echoes.len() as u64);
@@ -1427,9 +1436,12 @@ pub fn likely_reasons(facts: &TlsFacts) -> Option<Vec<String>> {
     if no_alpn {
         reasons.push("the client offered no ALPN, as Windows' SSTP client does".to_string());
     }
+    // Tunnelled traffic is many modest records both ways over time; an
+    // HTTP transfer is few large (up to 16 KiB) records one way.
     let chatty = shape.bidirectional
         && shape.application_data_records >= LIKELY_MIN_RECORDS
-        && shape.small_record_fraction >= LIKELY_MIN_SMALL_FRACTION
+        && (shape.small_record_fraction >= LIKELY_MIN_SMALL_FRACTION
+            || shape.mean_record_len <= LIKELY_MAX_MEAN_LEN)
         && shape.application_data_secs >= LIKELY_MIN_SECS;
     if chatty && (shape.port_443 || shape.sni_present) {
         reasons.push(format!(
