@@ -45,8 +45,14 @@ impl FailOn {
 /// Explains PPTP and SSTP VPN sessions found in packet captures.
 ///
 /// Reads pcap and pcapng files (gzip-compressed or not; `-` reads standard
-/// input), rebuilds every PPTP control connection with its calls, and
-/// reports what went wrong with the frame numbers Wireshark shows.
+/// input), rebuilds every PPTP control connection with its calls, their GRE
+/// data and the PPP inside, finds SSTP (in clear behind TLS offload, or its
+/// TLS handshake) and checks its crypto binding, and reports what went
+/// wrong with the frame numbers Wireshark shows.
+///
+/// Also: `tunnelscope cert-hash FILE...` prints the SHA-1 and SHA-256 of
+/// each certificate in PEM or DER files (for --cert-hash and the SSTP
+/// server's SHA256CertificateHash setting).
 ///
 /// Exit status: 0 no findings at or above --fail-on, 1 findings at or above
 /// it, 2 bad usage or an unreadable input.

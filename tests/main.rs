@@ -9,3 +9,4 @@ mod output;
 mod ppp_scenarios;
 mod real_captures;
 mod scenarios;
+mod sstp_scenarios;
