@@ -89,7 +89,7 @@ fn every_sstp_scenario_matches_its_truth() {
             };
             let protocol = if b.hash_protocol == 1 { "SHA1" } else { "SHA256" };
             assert_eq!(
-                cb.hash_protocol.as_deref(),
+                cb.hash_protocol,
                 Some(protocol),
                 "{name}: hash protocol"
             );
@@ -104,7 +104,7 @@ fn every_sstp_scenario_matches_its_truth() {
             } else {
                 "mismatch"
             };
-            let verdict = serde_json::to_value(&cb.compound_mac).unwrap_or_default();
+            let verdict = serde_json::to_value(cb.compound_mac).unwrap_or_default();
             assert_eq!(verdict, mac, "{name}: compound MAC");
         }
 
