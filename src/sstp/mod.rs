@@ -1,14 +1,15 @@
 //! SSTP ([MS-SSTP]): the HTTP exchange that opens a connection, the framing
-//! of SSTP packets in each direction's byte stream, and the decoding of
-//! packets, control messages and attributes.
+//! of SSTP packets in each direction's byte stream, the decoding of packets,
+//! control messages and attributes, the session model and the crypto
+//! binding checks.
 //!
-//! Owns the bytes of a connection once they are known to be SSTP (in the
-//! clear, or TLS application data already decrypted by the caller): first
-//! [`http`] reads the request and the response, then [`stream`] frames the
-//! rest of each direction and [`wire`] decodes every packet. Data packets
-//! hand their PPP frame to the caller; PPP itself belongs to the PPP
-//! decoder. Nothing here keeps session state or checks the crypto binding:
-//! the session model does, with [`crate::crypto::sstp`].
+//! Owns the bytes of a connection once they are known to be SSTP or TLS
+//! that may carry it: [`session`] runs TLS through [`crate::tls`] (whose
+//! application data, once decryption exists, takes the same path as
+//! plaintext), then [`http`] reads the request and the response, [`stream`]
+//! frames the rest of each direction and [`wire`] decodes every packet;
+//! data packets feed the PPP decoder ([`crate::ppp`]); [`binding`] checks
+//! the crypto binding with [`crate::crypto::sstp`].
 
 pub mod binding;
 pub mod http;
