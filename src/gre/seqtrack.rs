@@ -119,6 +119,14 @@ pub fn unwrap(reference: i64, s: u32) -> i64 {
     reference.saturating_add(i64::from(seq_dist(reference as u32, s)))
 }
 
+/// [`unwrap`] around a tracker's highest number, which starts below 2^32
+/// and grows by at most [`SEQ_RESET_LIMIT`] per packet: far from the ends
+/// of `i64`, so the sum needs no saturation.
+#[inline]
+fn near(max: i64, s: u32) -> i64 {
+    max.wrapping_add(i64::from(seq_dist(max as u32, s)))
+}
+
 /// Where a packet was captured, for telling a capture duplicate from a
 /// protocol duplicate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -979,7 +987,7 @@ impl DirectionTracker {
             self.counts.acks_before_data += 1;
             return;
         }
-        let e = unwrap(max, ack);
+        let e = near(max, ack);
         if (e - max).abs() > SEQ_RESET_LIMIT {
             self.counts.acks_out_of_range += 1;
             return;
@@ -1083,7 +1091,7 @@ impl DirectionTracker {
         if max == NO_NUMBER {
             return false;
         }
-        let d = unwrap(max, s) - max;
+        let d = near(max, s) - max;
         if !(-SEQ_RESET_LIMIT..=0).contains(&d) {
             return false;
         }
@@ -1093,7 +1101,7 @@ impl DirectionTracker {
     #[inline]
     fn on_seq(&mut self, s: u32, now: i64) -> SeqEvent {
         let max = self.hot.max;
-        if max != NO_NUMBER && unwrap(max, s) == max + 1 {
+        if max != NO_NUMBER && seq_dist(max as u32, s) == 1 {
             // The common case, in order: `e` takes the window slot of
             // `e - WINDOW_BITS`, which leaves the window (the same bit).
             let e = max + 1;
