@@ -456,7 +456,10 @@ impl GreTable {
             return;
         };
         flow.seen += 1;
-        if flow.first_frames.len() < EVIDENCE_FRAMES {
+        // The first packets' frames: `seen` counts every packet this flow
+        // took, so it says when there were fewer than EVIDENCE_FRAMES
+        // without a look at the vector, which lies on another cache line.
+        if flow.seen <= EVIDENCE_FRAMES as u64 {
             flow.first_frames.push(frame);
         }
         if flow.call.is_some() {
