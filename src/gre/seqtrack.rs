@@ -693,8 +693,9 @@ fn latency_bucket_bounds(i: usize) -> (u64, u64) {
     (mantissa << (octave - 1), 1 << (octave - 1))
 }
 
-/// Ack latency samples: the count and exact extremes (in [`Hot`]), the
-/// first samples verbatim and a log-linear histogram (in [`Buffers`]).
+/// Ack latency samples: the count (in [`Hot`]), the first samples
+/// verbatim, the samples of the batch not yet added and the log-linear
+/// histogram with the exact extremes of the rest (in [`Buffers`]).
 fn latency_summary(hot: &Hot, unmatched: u64) -> AckLatency {
     let buffers = &hot.buffers;
     let secs = |ns: i64| ns as f64 / 1e9;
@@ -705,7 +706,10 @@ fn latency_summary(hot: &Hot, unmatched: u64) -> AckLatency {
             ..AckLatency::default()
         };
     }
-    let (min_ns, max_ns) = (hot.latency_min_ns, hot.latency_max_ns);
+    let mut histogram = buffers.latency.clone();
+    let pending = (count % LATENCY_BATCH as u64) as usize;
+    histogram.add(buffers.latency_pending.get(..pending).unwrap_or(&[]));
+    let (min_ns, max_ns) = (histogram.min_ns, histogram.max_ns);
     let rank = count.div_ceil(2);
     let exact = count <= EXACT_LATENCY_SAMPLES as u64;
     let median = if exact {
@@ -718,7 +722,7 @@ fn latency_summary(hot: &Hot, unmatched: u64) -> AckLatency {
     } else {
         let mut seen = 0u64;
         let mut mid_us = 0.0;
-        for (i, &c) in buffers.latency_buckets.iter().enumerate() {
+        for (i, &c) in histogram.buckets.iter().enumerate() {
             seen += u64::from(c);
             if seen >= rank {
                 let (lower, width) = latency_bucket_bounds(i);
@@ -738,6 +742,33 @@ fn latency_summary(hot: &Hot, unmatched: u64) -> AckLatency {
     }
 }
 
+/// Latency samples added to the histogram together, [`LATENCY_BATCH`] at
+/// a time: a sample is first only stored (a store does not wait for its
+/// cache line), and the bucket updates of a batch overlap instead of each
+/// waiting in turn for a line of the histogram.
+const LATENCY_BATCH: usize = 8;
+
+/// The log-linear histogram of ack latencies and the exact extremes of the
+/// samples in it.
+#[derive(Clone)]
+struct LatencyHistogram {
+    min_ns: i64,
+    max_ns: i64,
+    buckets: [u32; LATENCY_BUCKETS],
+}
+
+impl LatencyHistogram {
+    fn add(&mut self, samples: &[i64]) {
+        for &ns in samples {
+            self.min_ns = self.min_ns.min(ns);
+            self.max_ns = self.max_ns.max(ns);
+            if let Some(c) = self.buckets.get_mut(latency_bucket(ns)) {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+}
+
 /// The fixed-size state, boxed so a tracker moves cheaply in a flow table.
 #[derive(Clone)]
 struct Buffers {
@@ -749,16 +780,18 @@ struct Buffers {
     recent: [RecentPacket; RECENT_PACKETS],
     /// The first [`EXACT_LATENCY_SAMPLES`] ack latencies, in ns.
     latency_exact: [i64; EXACT_LATENCY_SAMPLES],
-    latency_buckets: [u32; LATENCY_BUCKETS],
+    /// The latest batch of ack latencies; the first `count mod
+    /// LATENCY_BATCH` are not in the histogram yet.
+    latency_pending: [i64; LATENCY_BATCH],
+    latency: LatencyHistogram,
 }
 
 /// What an ordinary packet reads and writes, together: a capture
 /// interleaves many calls, so a direction's state is rarely still in the
 /// first-level cache when its next packet comes, and every separate cache
 /// line touched costs a miss. Three lines: the first holds all that an ack
-/// from the reverse direction needs ([`DirectionTracker::on_peer_ack`])
-/// apart from the latency extremes; a packet of this direction reads the
-/// first and the next two. The counters here are reported through
+/// from the reverse direction needs ([`DirectionTracker::on_peer_ack`]); a
+/// packet of this direction reads the first and the next two. The counters here are reported through
 /// [`DirectionTracker::stats`]; the rarely moved ones stay in `counts`.
 #[derive(Clone)]
 #[repr(C, align(64))]
@@ -799,8 +832,6 @@ struct Hot {
     /// not used yet.
     recent_tags: [u8; RECENT_PACKETS],
     loss: LossRun,
-    latency_min_ns: i64,
-    latency_max_ns: i64,
     /// The peer's receive window when one is checked, else 0.
     window: u16,
     /// The slot of [`Buffers::recent`] the next packet takes.
@@ -809,6 +840,8 @@ struct Hot {
 
 // Three cache lines, as the layout above intends.
 const _: () = assert!(core::mem::size_of::<Hot>() == 3 * 64);
+// One cache line of pending latency samples.
+const _: () = assert!(LATENCY_BATCH * 8 == 64);
 
 /// Sequence analysis of one direction of one PPTP call (RFC 2637 §4):
 /// the packets from one host to the other carrying one Key Call ID.
@@ -847,7 +880,12 @@ impl DirectionTracker {
                     },
                     recent: [RecentPacket::default(); RECENT_PACKETS],
                     latency_exact: [0; EXACT_LATENCY_SAMPLES],
-                    latency_buckets: [0; LATENCY_BUCKETS],
+                    latency_pending: [0; LATENCY_BATCH],
+                    latency: LatencyHistogram {
+                        min_ns: i64::MAX,
+                        max_ns: i64::MIN,
+                        buckets: [0; LATENCY_BUCKETS],
+                    },
                 }),
                 max_ack_sent: NO_NUMBER,
                 acks_received: 0,
@@ -864,8 +902,6 @@ impl DirectionTracker {
                 max_in_flight_plus_one: 0,
                 recent_tags: [0; RECENT_PACKETS],
                 loss: LossRun::default(),
-                latency_min_ns: i64::MAX,
-                latency_max_ns: i64::MIN,
                 window: 0,
                 recent_next: 0,
             },
@@ -1069,17 +1105,18 @@ impl DirectionTracker {
 
     fn record_latency(&mut self, ns: i64) {
         let h = &mut self.hot;
-        if let Some(slot) = usize::try_from(h.latency_count)
-            .ok()
-            .and_then(|i| h.buffers.latency_exact.get_mut(i))
-        {
+        let n = h.latency_count;
+        let b = &mut *h.buffers;
+        if let Some(slot) = usize::try_from(n).ok().and_then(|i| b.latency_exact.get_mut(i)) {
             *slot = ns;
         }
-        h.latency_count += 1;
-        h.latency_min_ns = h.latency_min_ns.min(ns);
-        h.latency_max_ns = h.latency_max_ns.max(ns);
-        if let Some(c) = h.buffers.latency_buckets.get_mut(latency_bucket(ns)) {
-            *c = c.saturating_add(1);
+        let at = (n % LATENCY_BATCH as u64) as usize;
+        if let Some(slot) = b.latency_pending.get_mut(at) {
+            *slot = ns;
+        }
+        h.latency_count = n + 1;
+        if at + 1 == LATENCY_BATCH {
+            b.latency.add(&b.latency_pending);
         }
     }
 
@@ -1637,6 +1674,41 @@ mod tests {
                 unmatched: 0,
             }
         );
+    }
+
+    /// Samples reach the histogram in batches; every sample counts in the
+    /// summary whatever the batch boundary, the last ones included.
+    #[test]
+    fn latency_batches_are_all_counted() {
+        for n in [1u32, 7, 8, 9, 31, 32, 33, 39, 40, 41, 64, 100] {
+            let mut a = DirectionTracker::new();
+            // Packet i at i seconds, acked (n - i) ms later: samples n..1 ms.
+            for i in 0..n {
+                let t = i64::from(i) * 1_000_000;
+                a.on_packet(&data(i, None), at(t), u64::from(i) + 1, origin(i + 1));
+                a.on_peer_ack(i, at(t + i64::from(n - i) * 1000));
+            }
+            let l = a.stats().ack_latency;
+            let rank_ms = u64::from(n.div_ceil(2));
+            let median = if n <= EXACT_LATENCY_SAMPLES as u32 {
+                rank_ms as f64 / 1e3
+            } else {
+                let (lower, width) = latency_bucket_bounds(latency_bucket(rank_ms as i64 * 1_000_000));
+                ((lower as f64 + width as f64 / 2.0) / 1e6).clamp(0.001, f64::from(n) / 1e3)
+            };
+            assert_eq!(
+                l,
+                AckLatency {
+                    samples: u64::from(n),
+                    min: Some(0.001),
+                    median: Some(median),
+                    max: Some(f64::from(n) / 1e3),
+                    median_exact: n <= EXACT_LATENCY_SAMPLES as u32,
+                    unmatched: 0,
+                },
+                "{n} samples"
+            );
+        }
     }
 
     #[test]
