@@ -21,8 +21,14 @@
 # file is read once before timing so that every run reads from the page
 # cache: CPU is measured, not the disk.
 #
+# Times on a shared machine move with its load, so when valgrind is
+# installed the script also counts the instructions tunnelscope executes on
+# the smaller capture (callgrind; the whole run, start-up and report
+# included), a figure the load does not change.
+#
 # Environment: PACKETS (10000000), CALLS (100), TSHARK_PACKETS (1000000),
-# RUNS (3; tunnelscope runs per capture, the fastest kept), SKIP_TSHARK=1.
+# RUNS (3; tunnelscope runs per capture, the fastest kept), SKIP_TSHARK=1,
+# SKIP_CALLGRIND=1.
 # Needs /usr/bin/time, tshark, editcap and capinfos; run as root it installs
 # the Debian packages time and tshark when they are missing.
 #
@@ -36,6 +42,7 @@ CALLS=${CALLS:-100}
 TSHARK_PACKETS=${TSHARK_PACKETS:-1000000}
 RUNS=${RUNS:-3}
 SKIP_TSHARK=${SKIP_TSHARK:-0}
+SKIP_CALLGRIND=${SKIP_CALLGRIND:-0}
 data=benches/data
 mkdir -p "$data"
 say() { echo "bench.sh: $*" >&2; }
@@ -82,7 +89,7 @@ info_of() { # pcap; the .info of a capture not generated here comes from capinfo
     info=$data/$(basename "${pcap%.*}").info
     if [ ! -s "$info" ]; then
         frames=$(capinfos -c -M "$pcap" | awk -F': *' '/Number of packets/ {print $2}')
-        echo "frames=$frames pcap_bytes=$(stat -c %s "$pcap")" > "$info"
+        echo "frames=$frames pcap_bytes=$(stat -L -c %s "$pcap")" > "$info"
     fi
     cat "$info"
 }
@@ -130,7 +137,7 @@ measure() { # label runs capture cmd...
     shift 3
     info=$(info_of "$pcap")
     frames=$(field "$info" frames)
-    bytes=$(stat -c %s "$pcap")
+    bytes=$(stat -L -c %s "$pcap")
     cat "$pcap" > /dev/null # into the page cache
     for ((r = 0; r < runs; r++)); do
         wall=$(timed "$tv" "$@")
@@ -154,6 +161,15 @@ if [ "$SKIP_TSHARK" != 1 ]; then
     say "measuring tshark on $(basename "$prefix") (one run; takes a while)"
     measure "tshark, CPU 0" 1 "$prefix" "${pin[@]}" tshark -n -r "$prefix" -T fields \
         -e gre.key.call_id -e gre.sequence_number -e gre.ack_number
+fi
+
+instructions=""
+if [ "$SKIP_CALLGRIND" != 1 ] && command -v valgrind >/dev/null; then
+    say "counting instructions on $(basename "$prefix") (callgrind; takes a while)"
+    if valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" --format json "$prefix" \
+        > /dev/null 2> "$data/callgrind.log" || [ $? -eq 1 ]; then
+        instructions=$(awk '/Collected :/ {print $NF}' "$data/callgrind.log")
+    fi
 fi
 
 # --- report -----------------------------------------------------------------
@@ -205,5 +221,12 @@ report() {
             printf "- peak RSS < 64 MB: %.1f MB; flat: %.1f MB at %d frames, %.1f MB at %d frames (%.1f× the frames)\n",
                 R[2] / 1024, R[3] / 1024, F[3], R[2] / 1024, F[2], F[2] / F[3]
         }'
+    if [ -n "$instructions" ]; then
+        local frames
+        frames=$(field "$(info_of "$prefix")" frames)
+        echo
+        awk -v i="$instructions" -v f="$frames" -v n="$(basename "$prefix")" 'BEGIN {
+            printf "Instructions (callgrind, whole run of tunnelscope on %s, start-up and report included): %d, %.0f per frame\n", n, i, i / f }'
+    fi
 }
 report | tee "$data/last-run.md"

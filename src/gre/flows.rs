@@ -486,27 +486,20 @@ impl GreTable {
                     dst,
                     call_id: pkt.call_id,
                 };
-                let index = match self.current.get(&key) {
-                    Some(&i) => i,
-                    None => match self.new_flow(key) {
-                        Some(i) => i,
-                        None => {
-                            self.census.untracked_packets += 1;
-                            return;
-                        }
-                    },
-                };
-                if let Some(entry) = self.by_call_id.get_mut(slot) {
-                    *entry = index as u32;
+                match self.flow_of(key) {
+                    Some(i) => i,
+                    None => return,
                 }
-                index
             }
         };
         let Some(flow) = self.flows.get_mut(index) else {
             return;
         };
         flow.seen += 1;
-        if flow.first_frames.len() < EVIDENCE_FRAMES {
+        // The first packets' frames: `seen` counts every packet this flow
+        // took, so it says when there were fewer than EVIDENCE_FRAMES
+        // without a look at the vector, which lies on another cache line.
+        if flow.seen <= EVIDENCE_FRAMES as u64 {
             flow.first_frames.push(frame);
         }
         if flow.call.is_some() {
@@ -546,6 +539,29 @@ impl GreTable {
             }
             _ => {}
         }
+    }
+
+    /// The current flow of `key` when its Call ID slot did not name it,
+    /// created when there is none (`None`, counted, past the flow limit);
+    /// the slot then names it. Out of line, so that the common packet does
+    /// not copy its addresses for a key it does not need.
+    #[cold]
+    #[inline(never)]
+    fn flow_of(&mut self, key: FlowKey) -> Option<usize> {
+        let index = match self.current.get(&key) {
+            Some(&i) => i,
+            None => match self.new_flow(key) {
+                Some(i) => i,
+                None => {
+                    self.census.untracked_packets += 1;
+                    return None;
+                }
+            },
+        };
+        if let Some(entry) = self.by_call_id.get_mut(usize::from(key.call_id)) {
+            *entry = index as u32;
+        }
+        Some(index)
     }
 
     fn new_flow(&mut self, key: FlowKey) -> Option<usize> {

@@ -119,6 +119,14 @@ pub fn unwrap(reference: i64, s: u32) -> i64 {
     reference.saturating_add(i64::from(seq_dist(reference as u32, s)))
 }
 
+/// [`unwrap`] around a tracker's highest number, which starts below 2^32
+/// and grows by at most [`SEQ_RESET_LIMIT`] per packet: far from the ends
+/// of `i64`, so the sum needs no saturation.
+#[inline]
+fn near(max: i64, s: u32) -> i64 {
+    max.wrapping_add(i64::from(seq_dist(max as u32, s)))
+}
+
 /// Where a packet was captured, for telling a capture duplicate from a
 /// protocol duplicate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -590,24 +598,35 @@ struct RecentPacket {
     fingerprint: u64,
     at_ns: i64,
     iface: u32,
-    used: bool,
 }
 
-/// The fingerprint already covers the IP Identification; without one, only
-/// a very close copy on the same interface counts.
+/// One byte of a fingerprint, never 0: [`Hot::recent_tags`] holds it for
+/// each packet of the recent ring (0 for a slot not used yet), so that a
+/// search reads the ring itself only where the tag matches.
+#[inline]
+fn recent_tag(fingerprint: u64) -> u8 {
+    (fingerprint >> 56) as u8 | 1
+}
+
+/// Whether a recent packet is the original of a packet with `fingerprint`
+/// captured at `at_ns`. The fingerprint already covers the IP
+/// Identification; without one, only a very close copy on the same
+/// interface counts.
 fn holds_original(
+    tags: &[u8; RECENT_PACKETS],
     recent: &[RecentPacket; RECENT_PACKETS],
     fingerprint: u64,
     at_ns: i64,
     origin: PacketOrigin,
 ) -> bool {
-    recent.iter().any(|r| {
+    let tag = recent_tag(fingerprint);
+    tags.iter().zip(recent).any(|(&t, r)| {
         let limit = if origin.ip_ident != 0 || origin.iface != r.iface {
             CAPTURE_DUPLICATE_WINDOW_NS
         } else {
             CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS
         };
-        r.used && r.fingerprint == fingerprint && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
+        t == tag && r.fingerprint == fingerprint && at_ns.abs_diff(r.at_ns) <= limit.unsigned_abs()
     })
 }
 
@@ -674,9 +693,11 @@ fn latency_bucket_bounds(i: usize) -> (u64, u64) {
     (mantissa << (octave - 1), 1 << (octave - 1))
 }
 
-/// Ack latency samples: the count and exact extremes (in [`Hot`]), the
-/// first samples verbatim and a log-linear histogram (in [`Buffers`]).
-fn latency_summary(hot: &Hot, buffers: &Buffers, unmatched: u64) -> AckLatency {
+/// Ack latency samples: the count (in [`Hot`]), the first samples
+/// verbatim, the samples of the batch not yet added and the log-linear
+/// histogram with the exact extremes of the rest (in [`Buffers`]).
+fn latency_summary(hot: &Hot, unmatched: u64) -> AckLatency {
+    let buffers = &hot.buffers;
     let secs = |ns: i64| ns as f64 / 1e9;
     let count = hot.latency_count;
     if count == 0 {
@@ -685,7 +706,10 @@ fn latency_summary(hot: &Hot, buffers: &Buffers, unmatched: u64) -> AckLatency {
             ..AckLatency::default()
         };
     }
-    let (min_ns, max_ns) = (hot.latency_min_ns, hot.latency_max_ns);
+    let mut histogram = buffers.latency.clone();
+    let pending = (count % LATENCY_BATCH as u64) as usize;
+    histogram.add(buffers.latency_pending.get(..pending).unwrap_or(&[]));
+    let (min_ns, max_ns) = (histogram.min_ns, histogram.max_ns);
     let rank = count.div_ceil(2);
     let exact = count <= EXACT_LATENCY_SAMPLES as u64;
     let median = if exact {
@@ -698,7 +722,7 @@ fn latency_summary(hot: &Hot, buffers: &Buffers, unmatched: u64) -> AckLatency {
     } else {
         let mut seen = 0u64;
         let mut mid_us = 0.0;
-        for (i, &c) in buffers.latency_buckets.iter().enumerate() {
+        for (i, &c) in histogram.buckets.iter().enumerate() {
             seen += u64::from(c);
             if seen >= rank {
                 let (lower, width) = latency_bucket_bounds(i);
@@ -718,27 +742,57 @@ fn latency_summary(hot: &Hot, buffers: &Buffers, unmatched: u64) -> AckLatency {
     }
 }
 
+/// Latency samples added to the histogram together, [`LATENCY_BATCH`] at
+/// a time: a sample is first only stored (a store does not wait for its
+/// cache line), and the bucket updates of a batch overlap instead of each
+/// waiting in turn for a line of the histogram.
+const LATENCY_BATCH: usize = 8;
+
+/// The log-linear histogram of ack latencies and the exact extremes of the
+/// samples in it.
+#[derive(Clone)]
+struct LatencyHistogram {
+    min_ns: i64,
+    max_ns: i64,
+    buckets: [u32; LATENCY_BUCKETS],
+}
+
+impl LatencyHistogram {
+    fn add(&mut self, samples: &[i64]) {
+        for &ns in samples {
+            self.min_ns = self.min_ns.min(ns);
+            self.max_ns = self.max_ns.max(ns);
+            if let Some(c) = self.buckets.get_mut(latency_bucket(ns)) {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+}
+
 /// The fixed-size state, boxed so a tracker moves cheaply in a flow table.
 #[derive(Clone)]
 struct Buffers {
     window: SeenWindow,
     send_times: SendTimes,
     /// The last [`RECENT_PACKETS`] packets of the direction, oldest
-    /// overwritten ([`Hot::recent_next`] is the next to go).
+    /// overwritten ([`Hot::recent_next`] is the next to go; the slots in
+    /// use are those with a tag in [`Hot::recent_tags`]).
     recent: [RecentPacket; RECENT_PACKETS],
     /// The first [`EXACT_LATENCY_SAMPLES`] ack latencies, in ns.
     latency_exact: [i64; EXACT_LATENCY_SAMPLES],
-    latency_buckets: [u32; LATENCY_BUCKETS],
+    /// The latest batch of ack latencies; the first `count mod
+    /// LATENCY_BATCH` are not in the histogram yet.
+    latency_pending: [i64; LATENCY_BATCH],
+    latency: LatencyHistogram,
 }
 
 /// What an ordinary packet reads and writes, together: a capture
 /// interleaves many calls, so a direction's state is rarely still in the
 /// first-level cache when its next packet comes, and every separate cache
-/// line touched costs a miss. The first line holds everything an ack from
-/// the reverse direction needs ([`DirectionTracker::on_peer_ack`]), the
-/// next two the rest of what a packet of this direction needs. The counters
-/// here are reported through [`DirectionTracker::stats`]; the rarely moved
-/// ones stay in `counts`.
+/// line touched costs a miss. Three lines: the first holds all that an ack
+/// from the reverse direction needs ([`DirectionTracker::on_peer_ack`]); a
+/// packet of this direction reads the first and the next two. The counters here are reported through
+/// [`DirectionTracker::stats`]; the rarely moved ones stay in `counts`.
 #[derive(Clone)]
 #[repr(C, align(64))]
 struct Hot {
@@ -749,32 +803,45 @@ struct Hot {
     /// The highest number the reverse direction acknowledged, widened in
     /// this direction's numbering ([`NO_NUMBER`]: none yet).
     acked: i64,
+    /// The fixed-size state, boxed so a tracker moves cheaply in a flow
+    /// table.
+    buffers: Box<Buffers>,
+    /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
+    max_ack_sent: i64,
     acks_received: u64,
     acked_packets: u64,
     latency_count: u64,
-    latency_min_ns: i64,
-    latency_max_ns: i64,
 
-    /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
-    max_ack_sent: i64,
     packets: u64,
     data_packets: u64,
     payload_bytes: u64,
-    last_time: Timestamp,
-    last_frame: u64,
-    /// The timeline's latest second and what came in it, added to the
-    /// timeline when a packet of another second arrives (and by `stats`):
-    /// one comparison per packet instead of two vector updates.
-    pending_secs: i64,
-    pending_bytes: u64,
-    max_in_flight: Option<u64>,
+    /// Capture time and frame of the last packet.
+    last_secs: i64,
+    last_nanos: u32,
+    /// Packets of the second `last_secs` not yet added to the timeline,
+    /// and their bytes: they are added when a packet of another second
+    /// arrives (and by `stats`), one comparison per packet instead of two
+    /// vector updates.
     pending_packets: u32,
+    last_frame: u64,
+    pending_bytes: u64,
+    /// The most packets in flight plus one; 0 while nothing was measured.
+    max_in_flight_plus_one: u64,
+
+    /// [`recent_tag`] of each packet in [`Buffers::recent`], 0 for a slot
+    /// not used yet.
+    recent_tags: [u8; RECENT_PACKETS],
+    loss: LossRun,
     /// The peer's receive window when one is checked, else 0.
     window: u16,
     /// The slot of [`Buffers::recent`] the next packet takes.
     recent_next: u8,
-    loss: LossRun,
 }
+
+// Three cache lines, as the layout above intends.
+const _: () = assert!(core::mem::size_of::<Hot>() == 3 * 64);
+// One cache line of pending latency samples.
+const _: () = assert!(LATENCY_BATCH * 8 == 64);
 
 /// Sequence analysis of one direction of one PPTP call (RFC 2637 §4):
 /// the packets from one host to the other carrying one Key Call ID.
@@ -788,7 +855,6 @@ pub struct DirectionTracker {
     expected_closed: u64,
     /// Ack advances whose send time was not kept ([`AckLatency::unmatched`]).
     latency_unmatched: u64,
-    buffers: Box<Buffers>,
 }
 
 impl Default for DirectionTracker {
@@ -805,24 +871,39 @@ impl DirectionTracker {
                 max: NO_NUMBER,
                 first: 0,
                 acked: NO_NUMBER,
+                buffers: Box::new(Buffers {
+                    window: SeenWindow {
+                        words: [0; WINDOW_WORDS],
+                    },
+                    send_times: SendTimes {
+                        slots: [(NO_NUMBER, 0); SEND_TIME_SLOTS],
+                    },
+                    recent: [RecentPacket::default(); RECENT_PACKETS],
+                    latency_exact: [0; EXACT_LATENCY_SAMPLES],
+                    latency_pending: [0; LATENCY_BATCH],
+                    latency: LatencyHistogram {
+                        min_ns: i64::MAX,
+                        max_ns: i64::MIN,
+                        buckets: [0; LATENCY_BUCKETS],
+                    },
+                }),
                 max_ack_sent: NO_NUMBER,
-                packets: 0,
-                data_packets: 0,
-                payload_bytes: 0,
-                last_time: Timestamp::default(),
-                last_frame: 0,
-                max_in_flight: None,
-                pending_secs: 0,
-                pending_bytes: 0,
-                pending_packets: 0,
-                window: 0,
-                recent_next: 0,
-                loss: LossRun::default(),
                 acks_received: 0,
                 acked_packets: 0,
                 latency_count: 0,
-                latency_min_ns: i64::MAX,
-                latency_max_ns: i64::MIN,
+                packets: 0,
+                data_packets: 0,
+                payload_bytes: 0,
+                last_secs: 0,
+                last_nanos: 0,
+                pending_packets: 0,
+                last_frame: 0,
+                pending_bytes: 0,
+                max_in_flight_plus_one: 0,
+                recent_tags: [0; RECENT_PACKETS],
+                loss: LossRun::default(),
+                window: 0,
+                recent_next: 0,
             },
             counts: SeqStats {
                 timeline: Timeline::with_capacity(),
@@ -830,17 +911,6 @@ impl DirectionTracker {
             },
             expected_closed: 0,
             latency_unmatched: 0,
-            buffers: Box::new(Buffers {
-                window: SeenWindow {
-                    words: [0; WINDOW_WORDS],
-                },
-                send_times: SendTimes {
-                    slots: [(NO_NUMBER, 0); SEND_TIME_SLOTS],
-                },
-                recent: [RecentPacket::default(); RECENT_PACKETS],
-                latency_exact: [0; EXACT_LATENCY_SAMPLES],
-                latency_buckets: [0; LATENCY_BUCKETS],
-            }),
         }
     }
 
@@ -877,21 +947,21 @@ impl DirectionTracker {
             Some(s) => self.already_seen(s),
             None => true,
         };
-        if may_be_copy && holds_original(&self.buffers.recent, print, now, origin) {
+        let h = &mut self.hot;
+        if may_be_copy && holds_original(&h.recent_tags, &h.buffers.recent, print, now, origin) {
             self.counts.capture_duplicates += 1;
             return Observation {
                 event: SeqEvent::CaptureDuplicate,
                 ack: None,
             };
         }
-        let h = &mut self.hot;
         let next = usize::from(h.recent_next) % RECENT_PACKETS;
-        if let Some(slot) = self.buffers.recent.get_mut(next) {
+        if let (Some(tag), Some(slot)) = (h.recent_tags.get_mut(next), h.buffers.recent.get_mut(next)) {
+            *tag = recent_tag(print);
             *slot = RecentPacket {
                 fingerprint: print,
                 at_ns: now,
                 iface: origin.iface,
-                used: true,
             };
         }
         h.recent_next = ((next + 1) % RECENT_PACKETS) as u8;
@@ -901,19 +971,20 @@ impl DirectionTracker {
             self.counts.first_time = Some(ts);
             self.counts.first_frame = Some(frame);
         }
-        h.last_time = ts;
-        h.last_frame = frame;
-        if ts.secs == h.pending_secs && h.pending_packets < u32::MAX {
+        // The pending packets are of the second of the last packet.
+        if ts.secs == h.last_secs && h.pending_packets < u32::MAX {
             h.pending_packets += 1;
             h.pending_bytes = h.pending_bytes.saturating_add(u64::from(pkt.payload_len));
         } else {
             self.counts
                 .timeline
-                .record(h.pending_secs, h.pending_packets, h.pending_bytes);
-            h.pending_secs = ts.secs;
+                .record(h.last_secs, h.pending_packets, h.pending_bytes);
             h.pending_packets = 1;
             h.pending_bytes = u64::from(pkt.payload_len);
         }
+        h.last_secs = ts.secs;
+        h.last_nanos = ts.nanos;
+        h.last_frame = frame;
         if let Some(a) = pkt.ack {
             h.max_ack_sent = if h.max_ack_sent == NO_NUMBER {
                 i64::from(a)
@@ -952,7 +1023,7 @@ impl DirectionTracker {
             self.counts.acks_before_data += 1;
             return;
         }
-        let e = unwrap(max, ack);
+        let e = near(max, ack);
         if (e - max).abs() > SEQ_RESET_LIMIT {
             self.counts.acks_out_of_range += 1;
             return;
@@ -980,7 +1051,7 @@ impl DirectionTracker {
         // send times cover the last SEND_TIME_SLOTS numbers, and each
         // number gets one only when its window bit is set), so the usual
         // ack needs the send time and not the window.
-        if let Some(sent) = self.buffers.send_times.lookup(e) {
+        if let Some(sent) = self.hot.buffers.send_times.lookup(e) {
             let now = nanos(ts);
             if now >= sent {
                 self.record_latency(now - sent);
@@ -990,7 +1061,7 @@ impl DirectionTracker {
             return;
         }
         let in_window = max - e < WINDOW_SPAN;
-        if e > max || (in_window && !self.buffers.window.is_set(e)) {
+        if e > max || (in_window && !self.hot.buffers.window.is_set(e)) {
             self.counts.acks_beyond_seen += 1;
             return;
         }
@@ -1007,19 +1078,18 @@ impl DirectionTracker {
         s.data_packets = h.data_packets;
         s.payload_bytes = h.payload_bytes;
         if h.packets > 0 {
-            s.last_time = Some(h.last_time);
+            s.last_time = Some(Timestamp::new(h.last_secs, h.last_nanos));
             s.last_frame = Some(h.last_frame);
         }
-        s.timeline
-            .record(h.pending_secs, h.pending_packets, h.pending_bytes);
-        s.max_in_flight = h.max_in_flight;
+        s.timeline.record(h.last_secs, h.pending_packets, h.pending_bytes);
+        s.max_in_flight = h.max_in_flight_plus_one.checked_sub(1);
         s.acks_received = h.acks_received;
         s.acked_packets = h.acked_packets;
         let mut loss = h.loss;
         let mut expected = self.expected_closed;
         if h.max != NO_NUMBER {
             let from = h.first.max(h.max - WINDOW_SPAN + 1);
-            self.buffers
+            h.buffers
                 .window
                 .for_each_chunk(from, h.max + 1, |bits, n| loss.absorb(bits, n));
             expected += (h.max - h.first + 1).unsigned_abs();
@@ -1029,23 +1099,24 @@ impl DirectionTracker {
         s.lost = loss.lost;
         s.largest_gap = loss.longest;
         s.max_ack = (h.max_ack_sent != NO_NUMBER).then_some(h.max_ack_sent as u32);
-        s.ack_latency = latency_summary(h, &self.buffers, self.latency_unmatched);
+        s.ack_latency = latency_summary(h, self.latency_unmatched);
         s
     }
 
     fn record_latency(&mut self, ns: i64) {
         let h = &mut self.hot;
-        if let Some(slot) = usize::try_from(h.latency_count)
-            .ok()
-            .and_then(|i| self.buffers.latency_exact.get_mut(i))
-        {
+        let n = h.latency_count;
+        let b = &mut *h.buffers;
+        if let Some(slot) = usize::try_from(n).ok().and_then(|i| b.latency_exact.get_mut(i)) {
             *slot = ns;
         }
-        h.latency_count += 1;
-        h.latency_min_ns = h.latency_min_ns.min(ns);
-        h.latency_max_ns = h.latency_max_ns.max(ns);
-        if let Some(c) = self.buffers.latency_buckets.get_mut(latency_bucket(ns)) {
-            *c = c.saturating_add(1);
+        let at = (n % LATENCY_BATCH as u64) as usize;
+        if let Some(slot) = b.latency_pending.get_mut(at) {
+            *slot = ns;
+        }
+        h.latency_count = n + 1;
+        if at + 1 == LATENCY_BATCH {
+            b.latency.add(&b.latency_pending);
         }
     }
 
@@ -1057,30 +1128,30 @@ impl DirectionTracker {
         if max == NO_NUMBER {
             return false;
         }
-        let d = unwrap(max, s) - max;
+        let d = near(max, s) - max;
         if !(-SEQ_RESET_LIMIT..=0).contains(&d) {
             return false;
         }
-        -d >= WINDOW_SPAN || self.buffers.window.is_set(max + d)
+        -d >= WINDOW_SPAN || self.hot.buffers.window.is_set(max + d)
     }
 
     #[inline]
     fn on_seq(&mut self, s: u32, now: i64) -> SeqEvent {
         let max = self.hot.max;
-        if max != NO_NUMBER && unwrap(max, s) == max + 1 {
+        if max != NO_NUMBER && seq_dist(max as u32, s) == 1 {
             // The common case, in order: `e` takes the window slot of
             // `e - WINDOW_BITS`, which leaves the window (the same bit).
             let e = max + 1;
             self.note_in_flight(e);
             let (w, b) = position(e);
-            if let Some(word) = self.buffers.window.words.get_mut(w) {
+            if let Some(word) = self.hot.buffers.window.words.get_mut(w) {
                 if e - WINDOW_SPAN >= self.hot.first {
                     self.hot.loss.absorb_one((*word >> b) & 1 == 1);
                 }
                 *word |= 1 << b;
             }
             self.hot.max = e;
-            self.buffers.send_times.record(e, now);
+            self.hot.buffers.send_times.record(e, now);
             return SeqEvent::InOrder;
         }
         self.on_seq_out_of_order(s, now)
@@ -1107,7 +1178,7 @@ impl DirectionTracker {
         if d > 0 {
             self.note_in_flight(e);
             self.advance(max, e);
-            self.buffers.send_times.record(e, now);
+            self.hot.buffers.send_times.record(e, now);
             return match u32::try_from(d - 1) {
                 Ok(0) => SeqEvent::InOrder,
                 Ok(skipped) => SeqEvent::Gap { skipped },
@@ -1115,7 +1186,7 @@ impl DirectionTracker {
             };
         }
         let behind = -d;
-        if d == 0 || (behind < WINDOW_SPAN && self.buffers.window.is_set(e)) {
+        if d == 0 || (behind < WINDOW_SPAN && self.hot.buffers.window.is_set(e)) {
             self.counts.duplicates += 1;
             return SeqEvent::Duplicate;
         }
@@ -1123,7 +1194,7 @@ impl DirectionTracker {
             self.counts.late_unknown += 1;
             return SeqEvent::LateUnknown;
         }
-        self.buffers.window.set(e);
+        self.hot.buffers.window.set(e);
         if e < self.hot.first {
             self.counts.late_unknown += 1;
             return SeqEvent::LateUnknown;
@@ -1131,7 +1202,7 @@ impl DirectionTracker {
         self.counts.reordered += 1;
         self.counts.max_reorder_distance = self.counts.max_reorder_distance.max(behind.unsigned_abs());
         if behind < SEND_TIME_SLOTS as i64 {
-            self.buffers.send_times.record(e, now);
+            self.hot.buffers.send_times.record(e, now);
         }
         SeqEvent::Reordered {
             distance: u32::try_from(behind).unwrap_or(u32::MAX),
@@ -1144,10 +1215,10 @@ impl DirectionTracker {
         self.hot.max = e;
         self.hot.acked = NO_NUMBER;
         self.hot.loss.run = 0;
-        self.buffers.window.clear_all();
-        self.buffers.window.set(e);
-        self.buffers.send_times.clear();
-        self.buffers.send_times.record(e, now);
+        self.hot.buffers.window.clear_all();
+        self.hot.buffers.window.set(e);
+        self.hot.buffers.send_times.clear();
+        self.hot.buffers.send_times.record(e, now);
     }
 
     /// Settles the window of a numbering that a restart ends.
@@ -1163,7 +1234,8 @@ impl DirectionTracker {
         let from = from.max(self.hot.first);
         if from < to {
             let loss = &mut self.hot.loss;
-            self.buffers
+            self.hot
+                .buffers
                 .window
                 .for_each_chunk(from, to, |bits, n| loss.absorb(bits, n));
         }
@@ -1178,12 +1250,12 @@ impl DirectionTracker {
             self.hot
                 .loss
                 .absorb_unseen((e - WINDOW_SPAN - old_max).unsigned_abs());
-            self.buffers.window.clear_all();
+            self.hot.buffers.window.clear_all();
         } else {
             self.retire(old_max - WINDOW_SPAN + 1, e - WINDOW_SPAN + 1);
-            self.buffers.window.clear_range(old_max + 1, e + 1);
+            self.hot.buffers.window.clear_range(old_max + 1, e + 1);
         }
-        self.buffers.window.set(e);
+        self.hot.buffers.window.set(e);
         self.hot.max = e;
     }
 
@@ -1197,7 +1269,7 @@ impl DirectionTracker {
             return;
         }
         let in_flight = (e - h.acked).max(0).unsigned_abs();
-        h.max_in_flight = Some(h.max_in_flight.map_or(in_flight, |m| m.max(in_flight)));
+        h.max_in_flight_plus_one = h.max_in_flight_plus_one.max(in_flight + 1);
         if h.window > 0 && in_flight > u64::from(h.window) {
             self.counts.window_exceeded += 1;
         }
@@ -1602,6 +1674,41 @@ mod tests {
                 unmatched: 0,
             }
         );
+    }
+
+    /// Samples reach the histogram in batches; every sample counts in the
+    /// summary whatever the batch boundary, the last ones included.
+    #[test]
+    fn latency_batches_are_all_counted() {
+        for n in [1u32, 7, 8, 9, 31, 32, 33, 39, 40, 41, 64, 100] {
+            let mut a = DirectionTracker::new();
+            // Packet i at i seconds, acked (n - i) ms later: samples n..1 ms.
+            for i in 0..n {
+                let t = i64::from(i) * 1_000_000;
+                a.on_packet(&data(i, None), at(t), u64::from(i) + 1, origin(i + 1));
+                a.on_peer_ack(i, at(t + i64::from(n - i) * 1000));
+            }
+            let l = a.stats().ack_latency;
+            let rank_ms = u64::from(n.div_ceil(2));
+            let median = if n <= EXACT_LATENCY_SAMPLES as u32 {
+                rank_ms as f64 / 1e3
+            } else {
+                let (lower, width) = latency_bucket_bounds(latency_bucket(rank_ms as i64 * 1_000_000));
+                ((lower as f64 + width as f64 / 2.0) / 1e6).clamp(0.001, f64::from(n) / 1e3)
+            };
+            assert_eq!(
+                l,
+                AckLatency {
+                    samples: u64::from(n),
+                    min: Some(0.001),
+                    median: Some(median),
+                    max: Some(f64::from(n) / 1e3),
+                    median_exact: n <= EXACT_LATENCY_SAMPLES as u32,
+                    unmatched: 0,
+                },
+                "{n} samples"
+            );
+        }
     }
 
     #[test]
