@@ -51,7 +51,8 @@ fn main() -> ExitCode {
     }
 
     let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // One buffer for the whole report: stdout alone flushes every line.
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let written = match args.format {
         Format::Json => json::write_json(&mut out, &reports),
         Format::Ndjson => json::write_ndjson(&mut out, &reports),

@@ -221,19 +221,15 @@ impl Analyzer {
             config,
             ..
         } = self;
-        let mut ctx = FlowContext {
-            flows,
-            tracked,
-            config,
-            ignore: Vec::new(),
-        };
+        // GRE, the bulk of a capture, goes straight to its table; the TCP
+        // context is set up only for TCP.
         decoder.decode(frame, &mut |packet: &Packet<'_>| match &packet.transport {
             Transport::Gre(bytes) => {
                 let origin = PacketOrigin {
                     ip_ident: packet.ip.ident,
                     iface: packet.iface,
                 };
-                ctx.tracked.gre.packet(
+                tracked.gre.packet(
                     packet.ip.src,
                     packet.ip.dst,
                     bytes,
@@ -243,6 +239,12 @@ impl Analyzer {
                 );
             }
             Transport::Tcp(seg) => {
+                let mut ctx = FlowContext {
+                    flows,
+                    tracked,
+                    config,
+                    ignore: Vec::new(),
+                };
                 tcp.segment(&packet.ip, seg, packet.frame, packet.ts, &mut |flow, event| {
                     ctx.event(flow, event)
                 });

@@ -88,11 +88,7 @@ fn every_sstp_scenario_matches_its_truth() {
                 panic!("{name}: no binding")
             };
             let protocol = if b.hash_protocol == 1 { "SHA1" } else { "SHA256" };
-            assert_eq!(
-                cb.hash_protocol,
-                Some(protocol),
-                "{name}: hash protocol"
-            );
+            assert_eq!(cb.hash_protocol, Some(protocol), "{name}: hash protocol");
             assert_eq!(cb.nonce_matches, Some(b.nonce_matches), "{name}: nonce");
             assert_eq!(
                 cb.cert_hash_matches_given,
