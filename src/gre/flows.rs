@@ -70,10 +70,35 @@ pub enum FlowDirection {
 }
 
 /// One GRE flow as the report lists it.
+///
+/// Laid out in declaration order (`repr(C)`) so that what every packet
+/// touches (the tracker's hot state, the addresses, the call's state, the
+/// reverse flow and the PPP link) shares the first cache lines; the
+/// serialised fields keep their order.
 #[derive(Debug, Clone, Serialize)]
+#[repr(C)]
 pub struct GreFlow {
+    #[serde(skip)]
+    tracker: DirectionTracker,
     pub src: IpAddr,
     pub dst: IpAddr,
+    /// Packets taken, capture duplicates included.
+    #[serde(skip)]
+    seen: u64,
+    #[serde(skip)]
+    pub(crate) call: Option<CallRef>,
+    /// Index in `gre_flows` of the opposite direction, when known.
+    pub reverse: Option<usize>,
+    /// The PPP link this flow's payloads belong to.
+    #[serde(skip)]
+    link: Option<usize>,
+    #[serde(skip)]
+    call_up: bool,
+    #[serde(skip)]
+    call_ended: bool,
+    /// Which side of the PPP link this flow carries.
+    #[serde(skip)]
+    ppp_direction: Direction,
     pub call_id: u16,
     /// The session id (`pptp-N`) once the report is built.
     pub session: Option<String>,
@@ -81,8 +106,6 @@ pub struct GreFlow {
     /// True when no call of any control session in the capture claims it.
     pub orphan: bool,
     pub direction: Option<FlowDirection>,
-    /// Index in `gre_flows` of the opposite direction, when known.
-    pub reverse: Option<usize>,
     /// The session whose two hosts this flow runs between, when it is an
     /// orphan there: its Call ID is one no call on that connection has.
     pub unknown_to_session: Option<String>,
@@ -102,28 +125,11 @@ pub struct GreFlow {
     /// call's pair).
     pub adopted: bool,
     #[serde(skip)]
-    pub(crate) call: Option<CallRef>,
-    #[serde(skip)]
     session_hosts: Option<usize>,
-    #[serde(skip)]
-    tracker: DirectionTracker,
-    #[serde(skip)]
-    call_up: bool,
-    #[serde(skip)]
-    call_ended: bool,
-    /// Packets taken, capture duplicates included.
-    #[serde(skip)]
-    seen: u64,
     /// Acks this flow carried before its reverse flow existed, given to the
     /// reverse flow when the two are paired.
     #[serde(skip)]
     unpaired_acks: Vec<(u32, Timestamp)>,
-    /// The PPP link this flow's payloads belong to.
-    #[serde(skip)]
-    link: Option<usize>,
-    /// Which side of the PPP link this flow carries.
-    #[serde(skip)]
-    ppp_direction: Direction,
 }
 
 /// One PPP link (a call's, or an orphan pair's) and whom it belongs to.
