@@ -910,36 +910,11 @@ impl ControlSession {
                 early
             }
             Body::OutgoingCallReply(m) => {
-                let found = self.find_call(|c| {
-                    c.kind == CallKind::Outgoing
-                        && c.client_call_id == Some(m.peer_call_id)
-                        && c.reply.is_none()
-                        && c.is_live()
-                });
-                let mut deviation = None;
-                let index = match found {
-                    Some(i) => i,
-                    None => {
-                        if !self.started_mid_session || self.any_request_seen() {
-                            deviation = self.violation(
-                                ViolationKind::ReplyWithoutRequest,
-                                frame,
-                                format!(
-                                    "Outgoing-Call-Reply for call ID {} answers no Outgoing-Call-Request",
-                                    m.peer_call_id
-                                ),
-                            );
-                        }
-                        // Mid-session the request may predate the capture;
-                        // otherwise a reply to nothing must not invent a call.
-                        if !self.started_mid_session {
-                            return deviation;
-                        }
-                        let mut call = Call::new(self.calls.len(), CallKind::Outgoing);
-                        call.client_call_id = Some(m.peer_call_id);
-                        self.push_call(call)?
-                    }
-                };
+                let (index, mut deviation) =
+                    match self.answered_call(CallKind::Outgoing, m.peer_call_id, frame) {
+                        Ok(found) => found,
+                        Err(deviation) => return deviation,
+                    };
                 let established = self.established_or_unknown();
                 if let Some(call) = self.calls.get_mut(index) {
                     call.server_call_id = Some(m.call_id);
@@ -980,33 +955,9 @@ impl ControlSession {
                 early
             }
             Body::IncomingCallReply(m) => {
-                let found = self.find_call(|c| {
-                    c.kind == CallKind::Incoming
-                        && c.server_call_id == Some(m.peer_call_id)
-                        && c.reply.is_none()
-                        && c.is_live()
-                });
-                let mut deviation = None;
-                let index = match found {
-                    Some(i) => i,
-                    None => {
-                        if !self.started_mid_session || self.any_request_seen() {
-                            deviation = self.violation(
-                                ViolationKind::ReplyWithoutRequest,
-                                frame,
-                                format!(
-                                    "Incoming-Call-Reply for call ID {} answers no Incoming-Call-Request",
-                                    m.peer_call_id
-                                ),
-                            );
-                        }
-                        if !self.started_mid_session {
-                            return deviation;
-                        }
-                        let mut call = Call::new(self.calls.len(), CallKind::Incoming);
-                        call.server_call_id = Some(m.peer_call_id);
-                        self.push_call(call)?
-                    }
+                let (index, deviation) = match self.answered_call(CallKind::Incoming, m.peer_call_id, frame) {
+                    Ok(found) => found,
+                    Err(deviation) => return deviation,
                 };
                 if let Some(call) = self.calls.get_mut(index) {
                     call.client_call_id = Some(m.call_id);
@@ -1176,6 +1127,49 @@ impl ControlSession {
             }
             Body::Unknown { .. } => None,
         }
+    }
+
+    /// The call a reply answers: the live, unanswered call of `kind` whose
+    /// requester chose `peer_call_id`. A reply to nothing is a violation;
+    /// mid-session its request may predate the capture, so the call is
+    /// made from the reply, otherwise no call is invented (`Err`).
+    fn answered_call(
+        &mut self,
+        kind: CallKind,
+        peer_call_id: u16,
+        frame: u64,
+    ) -> Result<(usize, Option<ViolationKind>), Option<ViolationKind>> {
+        let requester_id = |c: &Call| match kind {
+            CallKind::Outgoing => c.client_call_id,
+            CallKind::Incoming => c.server_call_id,
+        };
+        let found = self.find_call(|c| {
+            c.kind == kind && requester_id(c) == Some(peer_call_id) && c.reply.is_none() && c.is_live()
+        });
+        if let Some(i) = found {
+            return Ok((i, None));
+        }
+        let (reply, request) = match kind {
+            CallKind::Outgoing => ("Outgoing-Call-Reply", "Outgoing-Call-Request"),
+            CallKind::Incoming => ("Incoming-Call-Reply", "Incoming-Call-Request"),
+        };
+        let mut deviation = None;
+        if !self.started_mid_session || self.any_request_seen() {
+            deviation = self.violation(
+                ViolationKind::ReplyWithoutRequest,
+                frame,
+                format!("{reply} for call ID {peer_call_id} answers no {request}"),
+            );
+        }
+        if !self.started_mid_session {
+            return Err(deviation);
+        }
+        let mut call = Call::new(self.calls.len(), kind);
+        match kind {
+            CallKind::Outgoing => call.client_call_id = Some(peer_call_id),
+            CallKind::Incoming => call.server_call_id = Some(peer_call_id),
+        }
+        self.push_call(call).map(|i| (i, deviation)).ok_or(deviation)
     }
 
     fn info_mut(&mut self, direction: Direction) -> &mut PeerInfo {
