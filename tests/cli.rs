@@ -170,3 +170,50 @@ fn closed_pipe_is_a_clean_exit() {
     );
     assert!(out.stderr.is_empty());
 }
+
+#[test]
+fn cert_hash_prints_both_hashes_and_the_registry_form() {
+    let out = tunnelscope()
+        .args(["cert-hash", "captures/sstp-test-cert.pem"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("subject: CN=vpn.example.net"), "{text}");
+    assert!(
+        text.contains("SHA1CertificateHash (REG_BINARY): 6938802FD2E88468808F1D33D460A2084B20E230"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SHA256CertificateHash (REG_BINARY): D86F9341D56F7E54584E0BC95B11C08E6FD1705620D2FB27B6423630DF09E614"),
+        "{text}"
+    );
+    let missing = tunnelscope()
+        .args(["cert-hash", "no-such.pem"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
+fn binding_checked_against_a_given_certificate_and_hash() {
+    let run = |extra: &[&str]| {
+        let out = tunnelscope()
+            .args(["-f", "json", "captures/sstp-clean-sha256.pcap"])
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        v["sstp_sessions"][0]["crypto_binding"]["cert_hash_matches_given"].clone()
+    };
+    assert_eq!(run(&["--cert", "captures/sstp-test-cert.pem"]), true);
+    assert_eq!(run(&["--cert", "captures/sstp-test-cert-2.pem"]), false);
+    assert_eq!(
+        run(&[
+            "--cert-hash",
+            "D86F9341D56F7E54584E0BC95B11C08E6FD1705620D2FB27B6423630DF09E614"
+        ]),
+        true
+    );
+    assert_eq!(run(&[]), serde_json::Value::Null);
+}
