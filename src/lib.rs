@@ -19,6 +19,7 @@ pub mod pipeline;
 pub mod ppp;
 pub mod pptp;
 pub mod report;
+pub mod roles;
 pub mod sstp;
 pub mod synth;
 pub mod text;

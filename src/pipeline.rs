@@ -181,7 +181,6 @@ pub struct Analyzer {
     flows: HashMap<FlowId, FlowApp>,
     tracked: Tracked,
     unsupported: HashMap<u32, u64>,
-    last: (u64, Timestamp),
 }
 
 impl Analyzer {
@@ -202,13 +201,11 @@ impl Analyzer {
                 gre: GreTable::new(config.limits.gre_flows),
             },
             unsupported: HashMap::new(),
-            last: (0, Timestamp::default()),
         }
     }
 
     /// Feeds one frame.
     pub fn frame(&mut self, frame: &Frame<'_>) {
-        self.last = (frame.number, frame.ts);
         if !link::is_supported(frame.link) {
             *self.unsupported.entry(frame.link.0).or_insert(0) += 1;
             return;
@@ -272,10 +269,6 @@ impl Analyzer {
             ignore: Vec::new(),
         };
         tcp.finish(&mut |flow, event| ctx.event(flow, event));
-        let (last_frame, last_ts) = self.last;
-        for session in &mut self.tracked.sessions {
-            session.close(last_frame, last_ts, false, true);
-        }
         let mut unsupported: Vec<UnsupportedLink> = self
             .unsupported
             .iter()
@@ -468,14 +461,14 @@ impl FlowContext<'_> {
                     s.tracker.rst(direction, frame, ts);
                 }
             }
-            StreamEvent::Closed { frame, ts } => {
+            StreamEvent::Closed { frame, ts, reason } => {
                 if let Some(FlowApp::Sstp(_)) = self.flows.get(&flow) {
                     self.close_sstp(flow);
                     return;
                 }
                 self.flush(flow);
                 if let Some(session) = self.session_of(flow) {
-                    session.close(frame, ts, false, false);
+                    session.close(frame, ts, reason);
                 }
                 if let Some(FlowApp::Pptp(p)) = self.flows.get(&flow) {
                     if let Some(index) = p.session {

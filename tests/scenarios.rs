@@ -410,3 +410,17 @@ fn reused_call_ids_split_into_one_flow_per_call() {
     assert_eq!(per_call.iter().filter(|(_, c)| *c == Some(0)).count(), 2);
     assert_eq!(per_call.iter().filter(|(_, c)| *c == Some(1)).count(), 2);
 }
+
+/// With room for one TCP flow, the second client's connection evicts the
+/// first: that session says so instead of claiming it was open at the end.
+#[test]
+fn an_evicted_control_connection_is_reported_as_evicted() {
+    let mut config = tunnelscope::Config::default();
+    config.limits.tcp_flows = 1;
+    let r = tunnelscope::pipeline::analyze_path(&own("pptp-two-clients.pcap").to_string_lossy(), &config)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ended: Vec<EndReason> = r.pptp_sessions.iter().map(|s| s.ended_by).collect();
+    assert_eq!(ended.first(), Some(&EndReason::Evicted));
+    // The two connections interleave, so each turn evicts the other.
+    assert_eq!(r.stats.tcp.evictions, 31);
+}

@@ -824,15 +824,6 @@ impl GreTable {
             }
         }
     }
-
-    /// Flows so far.
-    pub fn len(&self) -> usize {
-        self.flows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.flows.is_empty()
-    }
 }
 
 impl GreFlow {

@@ -63,6 +63,17 @@ impl Dir {
     }
 }
 
+/// Why a flow's events ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// Both FINs (with the data before them), or a RST.
+    Ended,
+    /// The flow table was full and this flow was the least recently active.
+    Evicted,
+    /// The capture ended with the flow still open.
+    CaptureEnd,
+}
+
 /// Something that happened on a TCP flow.
 ///
 /// `frame`/`ts` name the captured segment the event is about; see each
@@ -110,7 +121,11 @@ pub enum StreamEvent<'a> {
     /// events for it. `frame` is the segment that completed the close (the
     /// second FIN or the RST), or the flow's last segment when it was evicted
     /// or the capture ended.
-    Closed { frame: u64, ts: Timestamp },
+    Closed {
+        frame: u64,
+        ts: Timestamp,
+        reason: CloseReason,
+    },
 }
 
 /// Counts kept by the tracker.
@@ -251,7 +266,7 @@ impl TcpTracker {
             flow.ab.fin_reported && flow.ba.fin_reported
         };
         if closing {
-            flow.finish_closed(&mut out, frame, ts);
+            flow.finish_closed(&mut out, frame, ts, CloseReason::Ended);
             self.open.unlink(&mut self.slots, slot);
             self.closed.push_back(&mut self.slots, slot);
         }
@@ -297,7 +312,7 @@ impl TcpTracker {
                 };
                 flow.wind_up(Dir::AtoB, &mut out);
                 let (frame, ts) = (flow.last_frame, flow.last_ts);
-                flow.finish_closed(&mut out, frame, ts);
+                flow.finish_closed(&mut out, frame, ts, CloseReason::CaptureEnd);
             }
         }
         self.slots.clear();
@@ -373,7 +388,7 @@ impl TcpTracker {
             };
             flow.wind_up(Dir::AtoB, &mut out);
             let (frame, ts) = (flow.last_frame, flow.last_ts);
-            flow.finish_closed(&mut out, frame, ts);
+            flow.finish_closed(&mut out, frame, ts, CloseReason::Evicted);
         }
         self.index.remove(&flow.key);
         self.by_id.remove(&flow.id);
@@ -563,8 +578,8 @@ impl Flow {
         }
     }
 
-    fn finish_closed(&mut self, out: &mut Emit<'_>, frame: u64, ts: Timestamp) {
-        out.send(StreamEvent::Closed { frame, ts });
+    fn finish_closed(&mut self, out: &mut Emit<'_>, frame: u64, ts: Timestamp, reason: CloseReason) {
+        out.send(StreamEvent::Closed { frame, ts, reason });
         self.closed = true;
         self.ab.drop_held();
         self.ba.drop_held();
@@ -1014,7 +1029,7 @@ mod tests {
             StreamEvent::Retransmission { dir, frame, ts } => Ev::Retransmission(dir, frame, ts),
             StreamEvent::Fin { dir, frame, ts } => Ev::Fin(dir, frame, ts),
             StreamEvent::Rst { dir, frame, ts } => Ev::Rst(dir, frame, ts),
-            StreamEvent::Closed { frame, ts } => Ev::Closed(frame, ts),
+            StreamEvent::Closed { frame, ts, .. } => Ev::Closed(frame, ts),
         }
     }
 

@@ -16,8 +16,10 @@ use serde::Serialize;
 
 use crate::capture::Timestamp;
 use crate::gre::seqtrack::SeqStats;
+use crate::net::tcp::CloseReason;
 use crate::net::tcp::Dir;
 use crate::pptp::wire::{Body, Message};
+pub use crate::roles::{At, Direction};
 
 /// Pending echo requests remembered per session before the oldest is
 /// written off as unanswered.
@@ -31,31 +33,6 @@ const MAX_LINK_INFO: usize = 64;
 /// Violations kept per session (counts stay exact).
 const MAX_VIOLATIONS: usize = 1000;
 
-/// Which side of the VPN sent a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    ClientToServer,
-    ServerToClient,
-}
-
-impl Direction {
-    /// The other way.
-    pub fn reverse(self) -> Direction {
-        match self {
-            Direction::ClientToServer => Direction::ServerToClient,
-            Direction::ServerToClient => Direction::ClientToServer,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::ClientToServer => "client_to_server",
-            Direction::ServerToClient => "server_to_client",
-        }
-    }
-}
-
 /// An IP address and TCP port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Endpoint {
@@ -68,22 +45,6 @@ impl From<SocketAddr> for Endpoint {
         Endpoint {
             ip: s.ip(),
             port: s.port(),
-        }
-    }
-}
-
-/// A point in the capture: frame number and time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct At {
-    pub frame: u64,
-    pub time: f64,
-}
-
-impl At {
-    pub fn new(frame: u64, ts: Timestamp) -> Self {
-        At {
-            frame,
-            time: ts.as_secs_f64(),
         }
     }
 }
@@ -1288,7 +1249,8 @@ impl ControlSession {
     }
 
     /// The TCP flow closed, was evicted, or the capture ended.
-    pub fn close(&mut self, frame: u64, ts: Timestamp, evicted: bool, capture_end: bool) {
+    pub fn close(&mut self, frame: u64, ts: Timestamp, reason: CloseReason) {
+        let evicted = reason == CloseReason::Evicted;
         let at = At::new(frame, ts);
         if self.stop.is_some() {
             self.ended_by = EndReason::StopControlConnection;
@@ -1298,8 +1260,6 @@ impl ControlSession {
         } else if evicted && self.end.is_none() {
             self.ended_by = EndReason::Evicted;
             self.end = Some(at);
-        } else if self.end.is_none() && capture_end {
-            self.ended_by = EndReason::OpenAtCaptureEnd;
         }
         if self.ended_by != EndReason::OpenAtCaptureEnd {
             let end = self.end.unwrap_or(at);

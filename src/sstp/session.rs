@@ -481,39 +481,11 @@ enum Reader {
     Discard,
 }
 
-fn ix(d: Direction) -> usize {
-    match d {
-        Direction::ClientToServer => 0,
-        Direction::ServerToClient => 1,
-    }
-}
-
 fn from_index(i: usize) -> Direction {
     if i == 0 {
         Direction::ClientToServer
     } else {
         Direction::ServerToClient
-    }
-}
-
-fn reverse(d: Direction) -> Direction {
-    match d {
-        Direction::ClientToServer => Direction::ServerToClient,
-        Direction::ServerToClient => Direction::ClientToServer,
-    }
-}
-
-fn to_tls(d: Direction) -> crate::tls::Direction {
-    match d {
-        Direction::ClientToServer => crate::tls::Direction::ClientToServer,
-        Direction::ServerToClient => crate::tls::Direction::ServerToClient,
-    }
-}
-
-fn from_tls(d: crate::tls::Direction) -> Direction {
-    match d {
-        crate::tls::Direction::ClientToServer => Direction::ClientToServer,
-        crate::tls::Direction::ServerToClient => Direction::ServerToClient,
     }
 }
 
@@ -663,15 +635,8 @@ impl SstpTracker {
         self.core.touch(frame, ts);
         let SstpTracker { tls, readers, core } = self;
         match tls {
-            Some(tls) => tls.data(to_tls(dir), bytes, frame, ts, &mut |app| {
-                feed(
-                    readers,
-                    core,
-                    from_tls(app.direction),
-                    app.data,
-                    app.frame,
-                    app.ts,
-                );
+            Some(tls) => tls.data(dir, bytes, frame, ts, &mut |app| {
+                feed(readers, core, app.direction, app.data, app.frame, app.ts);
             }),
             None => feed(readers, core, dir, bytes, frame, ts),
         }
@@ -684,9 +649,9 @@ impl SstpTracker {
         core.session.tcp_missing_bytes = core.session.tcp_missing_bytes.saturating_add(missing);
         core.stream_problem("gap", dir, frame, missing, None);
         match &mut self.tls {
-            Some(tls) => tls.gap(to_tls(dir), missing, frame),
+            Some(tls) => tls.gap(dir, missing, frame),
             None => {
-                if let Some(reader) = self.readers.get_mut(ix(dir)) {
+                if let Some(reader) = self.readers.get_mut(dir.index()) {
                     gap_reader(reader, core, dir, missing, frame);
                 }
             }
@@ -702,7 +667,7 @@ impl SstpTracker {
             s.closed_by.get_or_insert(dir);
         }
         if let Some(tls) = &mut self.tls {
-            tls.fin(to_tls(dir), frame, ts);
+            tls.fin(dir, frame, ts);
         }
     }
 
@@ -717,7 +682,7 @@ impl SstpTracker {
             }
         }
         if let Some(tls) = &mut self.tls {
-            tls.rst(to_tls(dir), frame, ts);
+            tls.rst(dir, frame, ts);
         }
     }
 
@@ -768,7 +733,7 @@ impl SstpTracker {
 
 /// Feeds bytes of `dir` to its reader, moving from head to packets.
 fn feed(readers: &mut [Reader; 2], core: &mut Core, dir: Direction, bytes: &[u8], frame: u64, ts: Timestamp) {
-    let i = ix(dir);
+    let i = dir.index();
     let Some(reader) = readers.get_mut(i) else {
         return;
     };
@@ -1032,7 +997,7 @@ impl Core {
     ) {
         self.sstp_seen = true;
         let at = At::new(frame, ts);
-        if let Some(last) = self.last_packet.get_mut(ix(dir)) {
+        if let Some(last) = self.last_packet.get_mut(dir.index()) {
             *last = Some(at);
         }
         match &packet.body {
@@ -1250,7 +1215,7 @@ impl Core {
     fn echo_response(&mut self, dir: Direction, at: At) {
         let echo = &mut self.session.echo;
         echo.responses += 1;
-        let asker = reverse(dir);
+        let asker = dir.reverse();
         let Some(pos) = self.pending_echoes.iter().position(|p| p.sent_by == asker) else {
             echo.unmatched_responses += 1;
             return;
@@ -1396,7 +1361,7 @@ impl Core {
             .iter()
             .filter(|p| {
                 let peer_later = last_packet
-                    .get(ix(reverse(p.sent_by)))
+                    .get(p.sent_by.reverse().index())
                     .copied()
                     .flatten()
                     .is_some_and(|last| last.frame > p.at.frame);

@@ -23,8 +23,6 @@
 
 use serde::Serialize;
 
-use crate::capture::Timestamp;
-
 pub mod alert;
 pub mod codes;
 pub mod connection;
@@ -32,49 +30,8 @@ pub mod handshake;
 pub mod record;
 pub mod x509;
 
-/// Which side of the TLS connection sent something: the client is the
-/// side that sent the ClientHello (RFC 8446 §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    ClientToServer,
-    ServerToClient,
-}
-
-impl Direction {
-    /// The other direction of the same connection.
-    pub fn reverse(self) -> Direction {
-        match self {
-            Direction::ClientToServer => Direction::ServerToClient,
-            Direction::ServerToClient => Direction::ClientToServer,
-        }
-    }
-
-    /// 0 for client to server, 1 for server to client.
-    pub(crate) fn index(self) -> usize {
-        match self {
-            Direction::ClientToServer => 0,
-            Direction::ServerToClient => 1,
-        }
-    }
-}
-
-/// A point in the capture: frame number and time (seconds since the
-/// epoch).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct At {
-    pub frame: u64,
-    pub time: f64,
-}
-
-impl At {
-    pub fn new(frame: u64, ts: Timestamp) -> Self {
-        At {
-            frame,
-            time: ts.as_secs_f64(),
-        }
-    }
-}
+/// Shared with every session model.
+pub use crate::roles::{At, Direction};
 
 /// A structure that could not be decoded: which one, at which byte of it,
 /// and how long it was. Decoders report this instead of panicking; the
