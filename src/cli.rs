@@ -7,6 +7,7 @@ use crate::analysis::Severity;
 use crate::certfile;
 use crate::config::{Config, Limits};
 use crate::ppp::verify::Credential;
+use crate::tls::secrets::TlsSecrets;
 
 /// Output forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -47,8 +48,9 @@ impl FailOn {
 /// Reads pcap and pcapng files (gzip-compressed or not; `-` reads standard
 /// input), rebuilds every PPTP control connection with its calls, their GRE
 /// data and the PPP inside, finds SSTP (in clear behind TLS offload, or its
-/// TLS handshake) and checks its crypto binding, and reports what went
-/// wrong with the frame numbers Wireshark shows.
+/// TLS handshake; decrypted with --keylog or --server-key) and checks its
+/// crypto binding, and reports what went wrong with the frame numbers
+/// Wireshark shows.
 ///
 /// Also: `tunnelscope cert-hash FILE...` prints the SHA-1 and SHA-256 of
 /// each certificate in PEM or DER files (for --cert-hash and the SSTP
@@ -106,6 +108,20 @@ pub struct Args {
     #[arg(long = "cert-hash", value_name = "HEX")]
     pub cert_hashes: Vec<String>,
 
+    /// Decrypt TLS with this NSS key log (SSLKEYLOGFILE format: TLS 1.2
+    /// CLIENT_RANDOM and RSA lines, TLS 1.3 traffic secrets; repeatable).
+    /// Key logs inside a pcapng capture (Decryption Secrets Blocks) are
+    /// used without this option. Secrets are never printed.
+    #[arg(long = "keylog", value_name = "FILE")]
+    pub keylogs: Vec<std::path::PathBuf>,
+
+    /// Decrypt TLS with RSA key exchange (TLS_RSA_* suites, as older
+    /// Windows RRAS servers negotiate) with the server's private key: PEM
+    /// (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY", unencrypted) or
+    /// DER; repeatable. Never printed.
+    #[arg(long = "server-key", value_name = "FILE")]
+    pub server_keys: Vec<std::path::PathBuf>,
+
     /// Bytes held out of order per TCP direction.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().tcp_buffer_bytes)]
     pub max_tcp_buffer: usize,
@@ -143,12 +159,24 @@ impl Args {
         for h in &self.cert_hashes {
             cert_hashes.push(certfile::parse_cert_hash(h).map_err(|e| format!("--cert-hash: {e}"))?);
         }
+        let mut tls_secrets = TlsSecrets::default();
+        for path in &self.keylogs {
+            tls_secrets
+                .read_key_log(path)
+                .map_err(|e| format!("--keylog: {e}"))?;
+        }
+        for path in &self.server_keys {
+            tls_secrets
+                .read_server_key(path)
+                .map_err(|e| format!("--server-key: {e}"))?;
+        }
         Ok(Config {
             limits,
             credentials,
             show_secrets: self.show_secrets,
             certificates,
             cert_hashes,
+            tls_secrets: std::sync::Arc::new(tls_secrets),
         })
     }
 }

@@ -50,4 +50,7 @@ pub struct Config {
     pub certificates: Vec<Vec<u8>>,
     /// Certificate hashes an SSTP crypto binding must carry (`--cert-hash`).
     pub cert_hashes: Vec<Vec<u8>>,
+    /// TLS key logs and server keys (`--keylog`, `--server-key`; never
+    /// printed). Shared, since a key log can be large.
+    pub tls_secrets: std::sync::Arc<crate::tls::secrets::TlsSecrets>,
 }

@@ -20,9 +20,12 @@ use crate::net::{link, Decoder, Packet, Transport};
 use crate::pptp::session::{At, ControlSession, StreamProblem, StreamProblemKind, TcpFlow};
 use crate::pptp::session::{Direction, ShownSecrets};
 use crate::pptp::stream::{looks_like_pptp, PptpStream, StreamItem};
-use crate::report::model::{LimitHit, OrphanPpp, Report, Stats};
+use crate::report::model::{LimitHit, OrphanPpp, Report, Stats, TlsCarries, TlsConnectionSummary};
 use crate::sstp::binding::BindingContext;
-use crate::sstp::session::{self as sstp_session, SstpSession, SstpTracker};
+use crate::sstp::session::{
+    self as sstp_session, Certainty, SstpSession, SstpTracker, Transport as SstpTransport,
+};
+use crate::tls::decrypt::SecretStore;
 
 /// How many data chunks per direction may pass before a flow that does not
 /// look like PPTP is given up.
@@ -108,6 +111,11 @@ struct Tracked {
     sstp: Vec<SstpSession>,
     /// TLS connections not taken for SSTP (for the certificate-pool check).
     other_tls: Vec<SstpSession>,
+    /// TLS connections given a decryptor, settled.
+    tls_connections: Vec<TlsConnectionSummary>,
+    tls_connections_dropped: u64,
+    /// TLS secrets: given, found in the capture, learnt from sessions.
+    secrets: SecretStore,
     sstp_open: usize,
     sstp_ids: usize,
     snaps: Vec<Vec<CallSnap>>,
@@ -115,6 +123,19 @@ struct Tracked {
 }
 
 impl Tracked {
+    /// Lists a settled TLS connection that had a decryptor.
+    fn tls_connection(&mut self, session: &SstpSession, carries: TlsCarries, limit: usize) {
+        if session.tls.as_ref().is_none_or(|t| t.decryption.is_none()) {
+            return;
+        }
+        if self.tls_connections.len() < limit {
+            self.tls_connections
+                .push(TlsConnectionSummary::from_session(session, carries));
+        } else {
+            self.tls_connections_dropped += 1;
+        }
+    }
+
     /// Tells the GRE table about calls of session `index` whose IDs, set-up
     /// or end changed since the last look (control messages are rare, so a
     /// scan of the session's calls is cheap).
@@ -195,6 +216,9 @@ impl Analyzer {
                 dropped: 0,
                 sstp: Vec::new(),
                 other_tls: Vec::new(),
+                tls_connections: Vec::new(),
+                tls_connections_dropped: 0,
+                secrets: SecretStore::new(config.tls_secrets.clone()),
                 sstp_open: 0,
                 sstp_ids: 0,
                 snaps: Vec::new(),
@@ -287,6 +311,9 @@ impl Analyzer {
             gre,
             mut sstp,
             other_tls,
+            mut tls_connections,
+            tls_connections_dropped,
+            secrets,
             ..
         } = self.tracked;
         // Sessions settle when their connection closes; list them in the
@@ -362,6 +389,14 @@ impl Analyzer {
                 dropped: dropped_messages,
             });
         }
+        if tls_connections_dropped > 0 {
+            limits_hit.push(LimitHit {
+                limit: "tls_connections".into(),
+                value: self.config.limits.sessions as u64,
+                dropped: tls_connections_dropped,
+            });
+        }
+        tls_connections.sort_by_key(|t| t.start.map_or(u64::MAX, |a| a.frame));
         if gre_census.untracked_packets > 0 {
             limits_hit.push(LimitHit {
                 limit: "gre_flows".into(),
@@ -373,7 +408,10 @@ impl Analyzer {
             net: self.decoder.stats().clone(),
             tcp: self.tcp.stats(),
         };
-        let findings = analysis::findings(&sessions, &gre_flows, &orphan_ppp, &sstp, &other_tls, &summary);
+        let tls_decryption = secrets.usage();
+        let mut findings = analysis::findings(&sessions, &gre_flows, &orphan_ppp, &sstp, &other_tls, &summary);
+        analysis::tls::findings(tls_decryption.as_ref(), &sstp, &tls_connections, &mut findings);
+        analysis::sort(&mut findings);
         let mut report = Report::new(
             vec![summary],
             sessions,
@@ -385,7 +423,15 @@ impl Analyzer {
         );
         report.ppp_without_call = orphan_ppp;
         report.sstp_sessions = sstp;
+        report.tls_connections = tls_connections;
+        report.tls_decryption = tls_decryption;
         report
+    }
+
+    /// The TLS secrets store, to hand it the capture's Decryption Secrets
+    /// Blocks while frames are read.
+    pub fn secret_store(&self) -> SecretStore {
+        self.tracked.secrets.clone()
     }
 }
 
@@ -547,8 +593,12 @@ impl FlowContext<'_> {
             self.tracked.sstp_ids += 1;
             let id = format!("sstp-{}", self.tracked.sstp_ids);
             let earlier = std::mem::take(held);
+            let mut tracker = SstpTracker::new(id, client, server, transport);
+            if transport == SstpTransport::Tls && self.tracked.secrets.has_secrets() {
+                tracker.set_decryptor(Box::new(self.tracked.secrets.decryptor()));
+            }
             *app = FlowApp::Sstp(Box::new(SstpFlow {
-                tracker: SstpTracker::new(id, client, server, transport),
+                tracker,
                 client_dir: dir,
             }));
             if !earlier.bytes.is_empty() {
@@ -589,7 +639,9 @@ impl FlowContext<'_> {
         };
         let direction = s.direction(dir);
         s.tracker.data(direction, bytes, frame, ts);
-        if s.tracker.known_not_sstp() {
+        // Decrypted TLS that is not SSTP is still read to its end: a later
+        // renegotiation may reveal a session another connection resumes.
+        if s.tracker.known_not_sstp() && s.tracker.transport() != SstpTransport::Tls {
             self.tracked.sstp_open = self.tracked.sstp_open.saturating_sub(1);
             self.flows.insert(flow, FlowApp::Ignored);
             self.ignore.push(flow);
@@ -608,7 +660,16 @@ impl FlowContext<'_> {
             certificates: &self.config.certificates,
             cert_hashes: &self.config.cert_hashes,
         };
+        let known_not_sstp = s.tracker.known_not_sstp();
         let session = s.tracker.finish(&context);
+        let carries = match session.certainty {
+            _ if known_not_sstp => TlsCarries::NotSstp,
+            Certainty::Confirmed => TlsCarries::Sstp,
+            Certainty::Likely => TlsCarries::LikelySstp,
+            Certainty::Unlikely => TlsCarries::Unknown,
+        };
+        self.tracked
+            .tls_connection(&session, carries, self.config.limits.sessions);
         if session.is_sstp() {
             self.tracked.sstp.push(session);
         } else if session.tls.as_ref().is_some_and(|t| !t.certificates.is_empty())
@@ -763,6 +824,12 @@ pub fn analyze_path(path: &str, config: &Config) -> Result<Report, Error> {
     let input = capture::open_input(path)?;
     let mut reader = input;
     let mut analyzer = Analyzer::new(config);
-    let summary = capture::read_capture(&mut reader, path, &mut |frame| analyzer.frame(frame))?;
+    let store = analyzer.secret_store();
+    let summary = capture::read_capture_with_secrets(
+        &mut reader,
+        path,
+        &mut |frame| analyzer.frame(frame),
+        &mut |secrets| store.add_capture_secrets(secrets.secrets_type, secrets.data),
+    )?;
     Ok(analyzer.finish(summary))
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 mod gre;
 pub mod ppp;
 pub mod sstp;
+pub mod tls;
 
 use crate::capture::CaptureSummary;
 use crate::gre::flows::GreFlow;
@@ -138,6 +139,17 @@ impl Finding {
     }
 }
 
+/// The frames of a TLS connection's ClientHello and ServerHello.
+pub(crate) fn connection_start_frames(tls: &crate::tls::connection::TlsFacts) -> Vec<u64> {
+    [
+        tls.client_hello.as_ref().map(|h| h.at.frame),
+        tls.server_hello.as_ref().map(|h| h.at.frame),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// `frame.number in {…}` for the listed frames.
 pub fn frame_filter(frames: &[u64]) -> String {
     let mut s = String::from("frame.number in {");
@@ -207,13 +219,18 @@ pub fn findings(
         };
         ppp::findings(&ctx, &orphan.ppp, &mut out);
     }
-    out.sort_by(|a, b| {
+    sort(&mut out);
+    out
+}
+
+/// Errors first, then by first frame, then by code.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.frames.first().cmp(&b.frames.first()))
             .then_with(|| a.code.cmp(b.code))
     });
-    out
 }
 
 fn capture_findings(capture: &CaptureSummary, out: &mut Vec<Finding>) {

@@ -9,7 +9,7 @@ use serde::Serialize;
 mod fixtures;
 mod pcapng;
 mod reader;
-pub use reader::{open_input, read_capture};
+pub use reader::{open_input, read_capture, read_capture_with_secrets};
 
 /// A capture timestamp: seconds and nanoseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -94,6 +94,29 @@ pub struct Frame<'a> {
     pub data: &'a [u8],
     /// The frame's length on the wire.
     pub orig_len: u32,
+}
+
+/// The secrets of a pcapng Decryption Secrets Block (pcapng draft §4.7):
+/// key material for the traffic that follows. Borrowed for the callback.
+#[derive(Clone, Copy)]
+pub struct DecryptionSecrets<'a> {
+    /// Secrets type: 0x544c534b "TLSK" is a TLS key log (NSS format),
+    /// 0x57474b4c "WGKL" a WireGuard key log, …
+    pub secrets_type: u32,
+    pub data: &'a [u8],
+    /// The number the next frame will have.
+    pub before_frame: u64,
+}
+
+impl std::fmt::Debug for DecryptionSecrets<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The data is key material: only its size is shown.
+        f.debug_struct("DecryptionSecrets")
+            .field("secrets_type", &format_args!("{:#010x}", self.secrets_type))
+            .field("len", &self.data.len())
+            .field("before_frame", &self.before_frame)
+            .finish()
+    }
 }
 
 /// The container format of a capture file.

@@ -410,9 +410,12 @@ impl RecordFormat for PcapngFormat {
                 out.non_packet_record();
                 self.non_packet_records += 1;
             }
+            Block::DecryptionSecrets(dsb) => {
+                let len = usize::try_from(dsb.secrets_len).unwrap_or(usize::MAX);
+                out.secrets(dsb.secrets_type.0, dsb.data.get(..len).unwrap_or(dsb.data));
+            }
             Block::NameResolution(_)
             | Block::InterfaceStatistics(_)
-            | Block::DecryptionSecrets(_)
             | Block::ProcessInformation(_)
             | Block::Unknown(_) => {}
         }

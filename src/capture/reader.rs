@@ -26,7 +26,9 @@ use pcap_parser::traits::PcapReaderIterator;
 use pcap_parser::{LegacyPcapReader, PcapBlockOwned, PcapError, PcapNGReader};
 
 use super::pcapng::PcapngFormat;
-use super::{CaptureFormat, CaptureSummary, Frame, FrameComment, InterfaceInfo, LinkType, Timestamp};
+use super::{
+    CaptureFormat, CaptureSummary, DecryptionSecrets, Frame, FrameComment, InterfaceInfo, LinkType, Timestamp,
+};
 use crate::error::Error;
 
 /// Initial size of the reading buffer; it grows only for a record that
@@ -94,6 +96,18 @@ pub fn read_capture(
     name: &str,
     on_frame: &mut dyn FnMut(&Frame<'_>),
 ) -> Result<CaptureSummary, Error> {
+    read_capture_with_secrets(input, name, on_frame, &mut |_| {})
+}
+
+/// [`read_capture`], also handing every pcapng Decryption Secrets Block
+/// (pcapng draft §4.7) to `on_secrets` when it is read, before the frames
+/// that follow it.
+pub fn read_capture_with_secrets(
+    input: &mut dyn Read,
+    name: &str,
+    on_frame: &mut dyn FnMut(&Frame<'_>),
+    on_secrets: &mut dyn FnMut(&DecryptionSecrets<'_>),
+) -> Result<CaptureSummary, Error> {
     let mut source = MarkedSource { inner: input };
     let mut gzip_magic = Vec::with_capacity(2);
     fill_to(&mut source, &mut gzip_magic, 2).map_err(|e| io_error(name, e))?;
@@ -136,6 +150,7 @@ pub fn read_capture(
     }
 
     let mut collector = Collector::new(on_frame);
+    collector.on_secrets = Some(on_secrets);
     let (format, big_endian, stop) = match kind {
         Magic::Pcap => {
             let header = PcapFileHeader::parse(&probe).ok_or_else(|| not_a_capture(name, &probe, gzip))?;
@@ -365,6 +380,7 @@ fn identify(first: &[u8]) -> Option<Magic> {
 /// Counts frames, hands them to the caller and gathers the summary.
 pub(super) struct Collector<'f> {
     on_frame: &'f mut dyn FnMut(&Frame<'_>),
+    pub(super) on_secrets: Option<&'f mut dyn FnMut(&DecryptionSecrets<'_>)>,
     pub(super) frames: u64,
     bytes: u64,
     first: Option<Timestamp>,
@@ -380,6 +396,7 @@ impl<'f> Collector<'f> {
     pub(super) fn new(on_frame: &'f mut dyn FnMut(&Frame<'_>)) -> Self {
         Collector {
             on_frame,
+            on_secrets: None,
             frames: 0,
             bytes: 0,
             first: None,
@@ -426,6 +443,18 @@ impl<'f> Collector<'f> {
             orig_len,
         });
         self.frames
+    }
+
+    /// A Decryption Secrets Block: handed on as it is read.
+    pub(super) fn secrets(&mut self, secrets_type: u32, data: &[u8]) {
+        let before_frame = self.frames + 1;
+        if let Some(f) = self.on_secrets.as_mut() {
+            f(&DecryptionSecrets {
+                secrets_type,
+                data,
+                before_frame,
+            });
+        }
     }
 
     /// A record that Wireshark lists as a frame but that holds no packet:
@@ -1630,6 +1659,44 @@ mod tests {
                     .to_string()
             ]
         );
+    }
+
+    /// Decryption Secrets Blocks reach the caller when read, in file
+    /// order between frames, and take no frame number.
+    #[test]
+    fn pcapng_decryption_secrets_blocks_are_handed_on() {
+        let dsb = |kind: u32, data: &[u8]| {
+            let mut body = kind.to_le_bytes().to_vec();
+            body.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+            body.extend_from_slice(data);
+            body.resize(body.len().div_ceil(4) * 4, 0);
+            body
+        };
+        let bytes = Pcapng::new(false)
+            .block(10, &dsb(0x544c_534b, b"CLIENT_RANDOM aa bb\n"))
+            .idb(1, 0, &[])
+            .epb(0, 1, &[1], 1, &[])
+            .block(10, &dsb(0x5747_4b4c, b"wg"))
+            .epb(0, 2, &[2], 1, &[])
+            .bytes;
+        let mut seen = Vec::new();
+        let mut frames = 0;
+        let summary = read_capture_with_secrets(
+            &mut bytes.as_slice(),
+            "dsb",
+            &mut |_| frames += 1,
+            &mut |d| seen.push((d.secrets_type, d.data.to_vec(), d.before_frame)),
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (0x544c_534b, b"CLIENT_RANDOM aa bb\n".to_vec(), 1),
+                (0x5747_4b4c, b"wg".to_vec(), 2)
+            ]
+        );
+        assert_eq!((frames, summary.frames), (2, 2));
+        assert_eq!(summary.warnings, Vec::<String>::new());
     }
 
     #[test]

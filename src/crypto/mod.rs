@@ -1,6 +1,7 @@
 //! Key math behind PPTP and SSTP authentication: MS-CHAP v1 and v2 responses
 //! (RFC 2433, RFC 2759), MPPE key derivation and key changes (RFC 3079,
-//! RFC 3078 §7.3) and the SSTP crypto binding ([MS-SSTP] §3.2.5.2, §4.7).
+//! RFC 3078 §7.3), the SSTP crypto binding ([MS-SSTP] §3.2.5.2, §4.7) and
+//! RSA decryption of a TLS premaster secret (RFC 8017 §7.2.2).
 //!
 //! Everything here is pure computation over bytes that other modules have
 //! already taken out of a capture: this module parses no packets and keeps
@@ -11,6 +12,7 @@
 pub mod mppe;
 pub mod mschapv1;
 pub mod mschapv2;
+pub mod rsa;
 pub mod sstp;
 
 use std::fmt;

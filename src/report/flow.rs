@@ -75,6 +75,10 @@ pub fn render(report: &Report) -> String {
         out.push_str(&super::sstp_render::ladder(s));
         out.push('\n');
     }
+    if !report.tls_connections.is_empty() {
+        out.push_str(&super::sstp_render::tls_connections_table(&report.tls_connections));
+        out.push('\n');
+    }
     for s in &report.pptp_sessions {
         session(&mut out, s);
         out.push('\n');

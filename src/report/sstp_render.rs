@@ -11,7 +11,8 @@ use crate::sstp::binding::{CompoundMacVerdict, CryptoBindingReport};
 use crate::sstp::session::{Certainty, Direction, MessageRecord, SstpSession, SstpState, Transport};
 use crate::text::escape_terminal;
 use crate::tls::codes::HandshakeType;
-use crate::tls::connection::TlsFacts;
+use crate::report::model::{TlsCarries, TlsConnectionSummary};
+use crate::tls::connection::{DecryptionReport, DecryptionStatus, SecretSource, TlsFacts};
 
 fn esc(s: &str) -> String {
     escape_terminal(s).into_owned()
@@ -95,9 +96,73 @@ fn transport_words(s: &SstpSession) -> String {
             if let Some(suite) = tls.cipher_suite {
                 lines.push(suite.to_string());
             }
+            if let Some(d) = &tls.decryption {
+                lines.push(decryption_words(d));
+            }
             lines.join("\n")
         }
     }
+}
+
+/// "decrypted (key log)", "not decrypted: no secret", …
+pub fn decryption_words(d: &DecryptionReport) -> String {
+    let source = |s: SecretSource| match s {
+        SecretSource::KeyLog => "key log",
+        SecretSource::KeyLogRsa => "key log RSA line",
+        SecretSource::CaptureSecrets => "secrets in the capture",
+        SecretSource::ServerKey => "server key",
+        SecretSource::ResumedSession => "resumed session",
+    };
+    match d.status {
+        DecryptionStatus::Decrypted => {
+            format!("decrypted ({})", d.secret_source.map_or("?", source))
+        }
+        DecryptionStatus::PartlyDecrypted => format!(
+            "decrypted ({}), {} records failed",
+            d.secret_source.map_or("?", source),
+            d.records_failed
+        ),
+        DecryptionStatus::NotDecrypted => format!(
+            "not decrypted: {}",
+            d.reason.map_or("no protected record", |r| r.code())
+        ),
+    }
+}
+
+/// One row per TLS connection given secrets: what it carries ("TLS, not
+/// SSTP" with its request line) and how decryption went.
+pub fn tls_connections_table(list: &[TlsConnectionSummary]) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(160)
+        .set_header(["Client", "Server", "TLS", "Decryption", "Carries"]);
+    for c in list {
+        let mut tls = vec![c.version.map_or_else(|| "TLS".to_string(), |v| v.to_string())];
+        if let Some(sni) = &c.sni {
+            tls.push(format!("SNI {}", esc(sni)));
+        }
+        if let Some(suite) = c.cipher_suite {
+            tls.push(suite.to_string());
+        }
+        let carries = match c.carries {
+            TlsCarries::Sstp => format!("SSTP ({})", c.sstp_session.as_deref().unwrap_or("?")),
+            TlsCarries::LikelySstp => format!("likely SSTP ({})", c.sstp_session.as_deref().unwrap_or("?")),
+            TlsCarries::NotSstp => format!(
+                "TLS, not SSTP\n{}",
+                c.request_line.as_deref().map_or_else(|| "(not HTTP)".to_string(), esc)
+            ),
+            TlsCarries::Unknown => "?".to_string(),
+        };
+        t.add_row(vec![
+            c.client.to_string(),
+            c.server.to_string(),
+            tls.join("\n"),
+            c.decryption.as_ref().map_or_else(|| "-".to_string(), decryption_words),
+            carries,
+        ]);
+    }
+    format!("TLS connections\n{t}\n")
 }
 
 fn http_words(s: &SstpSession) -> String {
@@ -383,6 +448,24 @@ fn tls_steps(l: &mut Ladder, tls: &TlsFacts) {
             None,
             "handshake complete — from here on everything is encrypted",
         );
+    }
+    if let Some(d) = &tls.decryption {
+        let mut text = decryption_words(d);
+        match d.status {
+            DecryptionStatus::NotDecrypted => {
+                if let Some(r) = d.reason {
+                    text = format!("not decrypted: {}", r.words());
+                }
+            }
+            _ => {
+                let _ = write!(
+                    text,
+                    ": {} records client → server, {} server → client opened",
+                    d.client_to_server_records, d.server_to_client_records
+                );
+            }
+        }
+        l.note(&text);
     }
     let (c, sv) = (
         &tls.client_to_server.application_data,

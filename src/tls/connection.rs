@@ -109,16 +109,153 @@ pub struct KeyMaterial {
     pub extended_master_secret: bool,
     /// Both hellos carried encrypt_then_mac (RFC 7366).
     pub encrypt_then_mac: bool,
+    /// The server's end-entity certificate (DER), clear or decrypted: an
+    /// RSA server key is matched against its modulus.
+    pub server_certificate: Option<Vec<u8>>,
+    /// The ClientHello was seen (without it the capture began
+    /// mid-connection).
+    pub client_hello_seen: bool,
+    /// The ServerHello was seen.
+    pub server_hello_seen: bool,
 }
 
-/// Opens protected records. A later module implements it from a key log
-/// or a server key; the tracker calls it in capture order.
+/// What a [`Decryptor`] made of one protected record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// Decrypted and authenticated.
+    Plain(Plaintext),
+    /// No keys for this record (no secret, or not derived yet): it stays
+    /// counted as encrypted.
+    NoKeys,
+    /// Keys were there but the record did not authenticate (MAC, tag or
+    /// padding): reported as a problem, then counted as encrypted.
+    Failed(String),
+}
+
+/// How decryption of a connection went (present in [`TlsFacts`] when
+/// secrets were given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecryptionStatus {
+    /// Every protected record seen opened.
+    Decrypted,
+    /// Records opened, others failed their authentication.
+    PartlyDecrypted,
+    NotDecrypted,
+}
+
+/// Where the secret that opened a connection came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretSource {
+    /// A `--keylog` line for this client random (`CLIENT_RANDOM`,
+    /// `PMS_CLIENT_RANDOM` or the TLS 1.3 traffic secrets).
+    KeyLog,
+    /// A key log `RSA` line for this encrypted premaster secret.
+    KeyLogRsa,
+    /// A Decryption Secrets Block in the pcapng capture.
+    CaptureSecrets,
+    /// The premaster secret decrypted with a `--server-key`.
+    ServerKey,
+    /// An abbreviated handshake resuming a session whose master secret an
+    /// earlier connection in the capture revealed.
+    ResumedSession,
+}
+
+/// Why a connection was not decrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotDecryptedReason {
+    /// No key log line for this client random (or premaster).
+    NoSecret,
+    /// The negotiated cipher suite is not one tunnelscope can open.
+    UnsupportedSuite,
+    /// RSA key exchange, but no `--server-key` has the certificate's
+    /// modulus.
+    ServerKeyMismatch,
+    /// (EC)DHE or TLS 1.3 key exchange: a server's RSA key cannot recover
+    /// the secret; only a key log can.
+    EphemeralKeyExchange,
+    /// The capture started after the handshake (no ClientHello or
+    /// ServerHello): there is nothing to look the secret up by.
+    MissedHandshake,
+    /// The encrypted premaster secret did not decrypt with the server key.
+    PremasterUndecryptable,
+    /// An abbreviated handshake resumed a session whose secret is unknown.
+    ResumedSessionUnknown,
+    /// A secret was found but no record authenticates with it.
+    WrongSecret,
+}
+
+impl NotDecryptedReason {
+    /// The JSON name.
+    pub fn code(self) -> &'static str {
+        match self {
+            NotDecryptedReason::NoSecret => "no_secret",
+            NotDecryptedReason::UnsupportedSuite => "unsupported_suite",
+            NotDecryptedReason::ServerKeyMismatch => "server_key_mismatch",
+            NotDecryptedReason::EphemeralKeyExchange => "ephemeral_key_exchange",
+            NotDecryptedReason::MissedHandshake => "missed_handshake",
+            NotDecryptedReason::PremasterUndecryptable => "premaster_undecryptable",
+            NotDecryptedReason::ResumedSessionUnknown => "resumed_session_unknown",
+            NotDecryptedReason::WrongSecret => "wrong_secret",
+        }
+    }
+
+    /// The reason in plain words.
+    pub fn words(self) -> &'static str {
+        match self {
+            NotDecryptedReason::NoSecret => "no secret for this client random in the key logs given",
+            NotDecryptedReason::UnsupportedSuite => "the cipher suite is not one tunnelscope decrypts",
+            NotDecryptedReason::ServerKeyMismatch => "the RSA key given does not match the server's certificate",
+            NotDecryptedReason::EphemeralKeyExchange => {
+                "the key exchange is ephemeral (ECDHE/DHE or TLS 1.3): the server's RSA key cannot help, only a key log can"
+            }
+            NotDecryptedReason::MissedHandshake => {
+                "the capture started mid-connection: the handshake that fixes the keys is missing"
+            }
+            NotDecryptedReason::PremasterUndecryptable => {
+                "the encrypted premaster secret does not decrypt with the RSA key given"
+            }
+            NotDecryptedReason::ResumedSessionUnknown => {
+                "the connection resumes a session whose secret is neither in the capture nor in a key log"
+            }
+            NotDecryptedReason::WrongSecret => "a secret was found but no record authenticates with it",
+        }
+    }
+}
+
+/// The first record that did not authenticate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordFailure {
+    pub direction: Direction,
+    pub frame: u64,
+    pub error: String,
+}
+
+/// Decryption of one TLS connection. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecryptionReport {
+    pub status: DecryptionStatus,
+    pub secret_source: Option<SecretSource>,
+    /// The `--server-key` file whose key opened the premaster secret.
+    pub server_key_file: Option<String>,
+    pub reason: Option<NotDecryptedReason>,
+    /// `reason` in words.
+    pub reason_text: Option<String>,
+    /// Records opened per direction (handshake, alerts and data).
+    pub client_to_server_records: u64,
+    pub server_to_client_records: u64,
+    /// Records that failed their MAC, tag or padding check.
+    pub records_failed: u64,
+    pub first_failure: Option<RecordFailure>,
+}
+
+/// Opens protected records from a key log or a server key
+/// ([`super::decrypt`]); the tracker calls it in capture order.
 pub trait Decryptor {
-    /// `record` arrived protected in `direction`. Returns its plaintext, or
-    /// `None` when it cannot be opened (the record is then counted as
-    /// encrypted).
-    fn decrypt(&mut self, keys: &KeyMaterial, direction: Direction, record: &Record<'_>)
-        -> Option<Plaintext>;
+    /// `record` arrived protected in `direction`.
+    fn decrypt(&mut self, keys: &KeyMaterial, direction: Direction, record: &Record<'_>) -> Opened;
 
     /// Every whole handshake message, header included, in order, clear or
     /// decrypted: the transcript that extended master secret and the TLS
@@ -128,6 +265,9 @@ pub trait Decryptor {
     /// `direction` sent ChangeCipherSpec (TLS ≤ 1.2): its following records
     /// use the newly negotiated keys, sequence numbers from 0.
     fn change_cipher_spec(&mut self, _keys: &KeyMaterial, _direction: Direction) {}
+
+    /// How decryption went so far.
+    fn report(&self, keys: &KeyMaterial) -> DecryptionReport;
 }
 
 /// Decrypted application data (the bytes SSTP runs over), handed to the
@@ -393,6 +533,8 @@ pub struct TlsFacts {
     pub shape: ShapeFeatures,
     pub problems: Vec<TlsProblem>,
     pub problems_total: u64,
+    /// How decryption went; `null` when no secret was given.
+    pub decryption: Option<DecryptionReport>,
 }
 
 /// Per-direction tracker state beside the framer.
@@ -477,6 +619,7 @@ impl TlsConnection {
                     shape: ShapeFeatures::default(),
                     problems: Vec::new(),
                     problems_total: 0,
+                    decryption: None,
                 },
                 keys: KeyMaterial::default(),
                 decryptor: None,
@@ -598,6 +741,7 @@ impl TlsConnection {
             d.resyncs = s.resyncs;
         }
         facts.shape = shape(&facts);
+        facts.decryption = self.core.decryptor.as_ref().map(|d| d.report(&self.core.keys));
         facts
     }
 }
@@ -849,6 +993,7 @@ impl Core {
             error: None,
         });
         let random = h.client_random();
+        self.keys.client_hello_seen = true;
         self.keys.client_random = Some(random);
         self.facts.client_random = Some(hex(&random));
         self.facts.client_hello = Some(ClientHelloFacts {
@@ -921,16 +1066,20 @@ impl Core {
         }
         let opened = match self.decryptor.as_mut() {
             Some(dec) => dec.decrypt(&self.keys, direction, rec),
-            None => None,
+            None => Opened::NoKeys,
         };
         match opened {
-            Some(plain) => {
+            Opened::Plain(plain) => {
                 if plain.content_type == ContentType::APPLICATION_DATA {
                     self.application_data(direction, rec, at);
                 }
                 self.plaintext(direction, plain.content_type, &plain.data, rec, true, app);
             }
-            None => self.encrypted(direction, rec, at),
+            Opened::NoKeys => self.encrypted(direction, rec, at),
+            Opened::Failed(error) => {
+                self.problem(direction, rec.frame, "decrypt_failed", error);
+                self.encrypted(direction, rec, at);
+            }
         }
     }
 
@@ -1158,6 +1307,7 @@ impl Core {
                 self.client_offered_etm = f.encrypt_then_mac;
                 self.facts.client_hello = Some(f);
                 self.client_session_id = h.session_id;
+                self.keys.client_hello_seen = true;
                 self.keys.client_random = Some(h.random);
                 self.facts.client_random = Some(hex(&h.random));
             }
@@ -1167,6 +1317,7 @@ impl Core {
                     &mut self.facts.client_certificates
                 } else {
                     self.server_certificate_seen = true;
+                    self.keys.server_certificate = chain.first().map(|der| der.to_vec());
                     &mut self.facts.certificates
                 };
                 kept.clear();
@@ -1253,6 +1404,7 @@ impl Core {
         if self.tls13 && h.extensions.contains(&Extension::PreSharedKey) {
             self.facts.resumption = Some(Resumption::PreSharedKey);
         }
+        self.keys.server_hello_seen = true;
         self.keys.version = Some(version);
         self.keys.cipher_suite = Some(h.cipher_suite);
         self.keys.server_random = Some(h.random);
@@ -1565,6 +1717,7 @@ mod tests {
             },
             problems: vec![],
             problems_total: 0,
+            decryption: None,
         };
         assert_eq!(f, expected);
 
@@ -1581,6 +1734,9 @@ mod tests {
                 encrypted_premaster: None,
                 extended_master_secret: true,
                 encrypt_then_mac: false,
+                server_certificate: Some(leaf_der()),
+                client_hello_seen: true,
+                server_hello_seen: true,
             }
         );
         assert!(!c.is_tls13());
@@ -1974,16 +2130,35 @@ mod tests {
             keys: &KeyMaterial,
             direction: Direction,
             record: &Record<'_>,
-        ) -> Option<Plaintext> {
+        ) -> Opened {
             assert!(keys.client_random.is_some());
-            let (&inner, data) = record.fragment.split_first()?;
+            let Some((&inner, data)) = record.fragment.split_first() else {
+                return Opened::Failed("empty".into());
+            };
             self.log
                 .borrow_mut()
                 .push(format!("decrypt {direction:?} {}", record.content_type));
-            Some(Plaintext {
+            if inner == 0xff {
+                return Opened::Failed("bad tag".into());
+            }
+            Opened::Plain(Plaintext {
                 content_type: ContentType(inner ^ 0x5a),
                 data: data.iter().map(|b| b ^ 0x5a).collect(),
             })
+        }
+
+        fn report(&self, _keys: &KeyMaterial) -> DecryptionReport {
+            DecryptionReport {
+                status: DecryptionStatus::Decrypted,
+                secret_source: Some(SecretSource::KeyLog),
+                server_key_file: None,
+                reason: None,
+                reason_text: None,
+                client_to_server_records: 0,
+                server_to_client_records: 0,
+                records_failed: 0,
+                first_failure: None,
+            }
         }
 
         fn handshake_message(&mut self, _keys: &KeyMaterial, direction: Direction, raw: &[u8]) {
@@ -2036,6 +2211,9 @@ mod tests {
         feed(&mut c, C2S, 5, &sealed[..20]);
         feed(&mut c, C2S, 6, &sealed[20..]);
         feed(&mut c, S2C, 7, &record(21, 0x0303, &seal(21, &[1, 0])));
+        // A record that fails authentication is a problem and stays
+        // counted as ciphertext.
+        feed(&mut c, C2S, 8, &record(23, 0x0303, &[0xff, 1, 2, 3]));
         assert_eq!(app, [(C2S, sstp.to_vec(), 5, 6)]);
         assert_eq!(
             *log.borrow(),
@@ -2051,9 +2229,20 @@ mod tests {
                 "handshake ServerToClient 20",
                 "decrypt ClientToServer application_data",
                 "decrypt ServerToClient alert",
+                "decrypt ClientToServer application_data",
             ]
         );
         let f = c.facts();
+        assert_eq!(
+            f.problems,
+            [TlsProblem {
+                direction: C2S,
+                frame: 8,
+                kind: "decrypt_failed",
+                detail: "bad tag".into(),
+            }]
+        );
+        assert_eq!(f.decryption.as_ref().map(|d| d.status), Some(DecryptionStatus::Decrypted));
         assert_eq!(f.handshake_completed_at, Some(at(4)));
         assert_eq!(
             f.alerts,
@@ -2082,8 +2271,8 @@ mod tests {
             ]
         );
         assert_eq!(f.client_to_server.encrypted_handshake_records, 1);
-        assert_eq!(f.client_to_server.application_data.records, 1);
-        assert_eq!(f.client_to_server.application_data.bytes, sealed.len() as u64 - 5);
+        assert_eq!(f.client_to_server.application_data.records, 2);
+        assert_eq!(f.client_to_server.application_data.bytes, sealed.len() as u64 - 5 + 4);
         assert_eq!(f.key_exchange, Some(KeyExchange::Rsa));
     }
 
@@ -2638,7 +2827,8 @@ mod tests {
         "records_per_second": 5.997933796523676
     },
     "problems": [],
-    "problems_total": 0
+    "problems_total": 0,
+    "decryption": null
 }"#;
 
     const SSTP_SESSION_EXAMPLE: &str = r#"{
@@ -2852,7 +3042,8 @@ mod tests {
         "records_per_second": 2.9335216189291864
     },
     "problems": [],
-    "problems_total": 0
+    "problems_total": 0,
+    "decryption": null
 }"#;
 
     const SNAKEOIL_FULL: &str = r#"{
@@ -3065,7 +3256,8 @@ mod tests {
         "records_per_second": 1.8877476176452452
     },
     "problems": [],
-    "problems_total": 0
+    "problems_total": 0,
+    "decryption": null
 }"#;
 
     const SNAKEOIL_RESUMED: &str = r#"{
@@ -3230,6 +3422,7 @@ mod tests {
         "records_per_second": 2.367801676376923
     },
     "problems": [],
-    "problems_total": 0
+    "problems_total": 0,
+    "decryption": null
 }"#;
 }

@@ -26,8 +26,11 @@ use serde::Serialize;
 pub mod alert;
 pub mod codes;
 pub mod connection;
+pub mod decrypt;
 pub mod handshake;
+pub mod keylog;
 pub mod record;
+pub mod secrets;
 pub mod x509;
 
 /// Shared with every session model.

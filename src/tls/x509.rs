@@ -720,6 +720,85 @@ fn extended_key_usage(value: &[u8]) -> Option<Vec<String>> {
         .collect()
 }
 
+/// An unsigned big-endian INTEGER's contents without leading zero octets.
+fn unsigned(v: &[u8]) -> &[u8] {
+    let at = v.iter().position(|&b| b != 0).unwrap_or(v.len());
+    v.get(at..).unwrap_or(&[])
+}
+
+/// The modulus of a certificate's RSA public key (RFC 8017 §A.1.1
+/// RSAPublicKey inside the SubjectPublicKeyInfo, RFC 5280 §4.1.2.7), big
+/// endian without leading zeros; `None` for other key types or a
+/// certificate that does not decode.
+pub fn rsa_modulus(der: &[u8]) -> Option<Vec<u8>> {
+    let (_, cert) = expect(SEQUENCE)(der).ok()?;
+    let (_, tbs) = expect(SEQUENCE)(cert).ok()?;
+    let (i, _version) = optional(CONTEXT_0, tbs).ok()?;
+    let mut i = i;
+    // serialNumber, signature, issuer, validity, subject.
+    for id in [INTEGER, SEQUENCE, SEQUENCE, SEQUENCE, SEQUENCE] {
+        i = expect(id)(i).ok()?.0;
+    }
+    let (_, spki) = expect(SEQUENCE)(i).ok()?;
+    let (i, algorithm) = expect(SEQUENCE)(spki).ok()?;
+    let (_, oid) = expect(OID)(algorithm).ok()?;
+    if oid_string(oid).as_deref() != Some("1.2.840.113549.1.1.1") {
+        return None;
+    }
+    let (_, key_bits) = expect(BIT_STRING)(i).ok()?;
+    let (_, seq) = expect(SEQUENCE)(key_bits.get(1..)?).ok()?;
+    let (_, n) = expect(INTEGER)(seq).ok()?;
+    Some(unsigned(n).to_vec())
+}
+
+/// The numbers of an RSA private key that decryption needs, big endian
+/// without leading zeros.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaPrivateKeyParts {
+    pub modulus: Vec<u8>,
+    pub public_exponent: Vec<u8>,
+    pub private_exponent: Vec<u8>,
+}
+
+impl std::fmt::Debug for RsaPrivateKeyParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The private exponent is a secret: never shown.
+        f.debug_struct("RsaPrivateKeyParts")
+            .field("modulus_bits", &integer_bits(&self.modulus))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads an RSA private key: PKCS#1 RSAPrivateKey (RFC 8017 §A.1.2:
+/// version, n, e, d, p, q, dP, dQ, qInv, …) or the PKCS#8
+/// PrivateKeyInfo that wraps one (RFC 5208 §5, algorithm rsaEncryption).
+pub fn rsa_private_key(der: &[u8]) -> Option<RsaPrivateKeyParts> {
+    let (_, seq) = expect(SEQUENCE)(der).ok()?;
+    let (i, _version) = expect(INTEGER)(seq).ok()?;
+    if i.first() == Some(&SEQUENCE) {
+        // PKCS#8: AlgorithmIdentifier, then the PKCS#1 key in an OCTET STRING.
+        let (i, algorithm) = expect(SEQUENCE)(i).ok()?;
+        let (_, oid) = expect(OID)(algorithm).ok()?;
+        if oid_string(oid).as_deref() != Some("1.2.840.113549.1.1.1") {
+            return None;
+        }
+        let (_, inner) = expect(OCTET_STRING)(i).ok()?;
+        return rsa_private_key(inner);
+    }
+    let (i, n) = expect(INTEGER)(i).ok()?;
+    let (i, e) = expect(INTEGER)(i).ok()?;
+    let (_, d) = expect(INTEGER)(i).ok()?;
+    let parts = RsaPrivateKeyParts {
+        modulus: unsigned(n).to_vec(),
+        public_exponent: unsigned(e).to_vec(),
+        private_exponent: unsigned(d).to_vec(),
+    };
+    if parts.modulus.is_empty() || parts.private_exponent.is_empty() {
+        return None;
+    }
+    Some(parts)
+}
+
 /// SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey }.
 fn public_key(spki: &[u8]) -> Result<PublicKey, Fails<'_>> {
     let (i, algorithm) = expect(SEQUENCE)(spki)?;
