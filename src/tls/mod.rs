@@ -12,6 +12,10 @@
 //! * [`x509`] reads the certificates the server presents (DER, RFC 5280):
 //!   hashes (the SSTP Crypto Binding attribute carries one, [MS-SSTP] §2.2.7),
 //!   names, validity, subject alternative names and key.
+//! * [`suites`], [`kdf`] and [`protect`] are the decryption primitives:
+//!   what a cipher suite means for record protection, the key derivations
+//!   (PRF, SSL 3.0, HKDF-Expand-Label) and the opening of one protected
+//!   record with one direction's keys.
 //! * [`connection`] tracks one TCP connection: records from both
 //!   directions go through an optional [`connection::Decryptor`] and then
 //!   to the handshake, alert and application-data consumers; the result is
@@ -28,9 +32,12 @@ pub mod codes;
 pub mod connection;
 pub mod decrypt;
 pub mod handshake;
+pub mod kdf;
 pub mod keylog;
+pub mod protect;
 pub mod record;
 pub mod secrets;
+pub mod suites;
 pub mod x509;
 
 /// Shared with every session model.
