@@ -5,7 +5,9 @@
 #   scripts/golden.sh            # captures/ and, when present, ../shared/captures
 #
 # Output: tests/golden/<capture file name>.pptp.tsv and .gre.tsv, one line
-# per frame that tshark decodes as PPTP / enhanced GRE. Columns are listed in
+# per frame that tshark decodes as PPTP / enhanced GRE; .sstp.tsv for the
+# captures that decrypt (key logs, server keys), one line per frame with
+# HTTP or SSTP inside TLS. Columns are listed in
 # the first line (a '#' header). Several messages in one frame are joined
 # with ',' as tshark aggregates them. Needs tshark (Debian: apt-get install
 # tshark); the tests themselves do not.
@@ -44,6 +46,36 @@ decode() {
         if [ "$(wc -l < "$out/$name.$kind.tsv")" -le 1 ]; then rm -f "$out/$name.$kind.tsv"; fi
     done
 }
+
+# Decrypted TLS: tshark's view of SSTP (and of HTTP inside) given the same
+# secrets tunnelscope is given. <name>.sstp.tsv lists every frame with HTTP
+# or SSTP; several SSTP packets in a frame are joined with ','.
+sstp_fields=(frame.number tcp.srcport http.request.method http.request.uri http.response.code
+    sstp.iscontrol sstp.messagetype sstp.hash sstp.nonce sstp.cert_hash sstp.status
+    ppp.protocol ppp.code chap.code chap.name ipcp.opt.ip_address)
+decrypted() {
+    local file=$1 name args=()
+    shift
+    name=$(basename "$file")
+    [ -e "$file" ] || return 0
+    for f in "${sstp_fields[@]}"; do args+=(-e "$f"); done
+    {
+        printf "#%s\n" "$(IFS=$'\t'; echo "${sstp_fields[*]}")"
+        tshark -n -r "$file" "$@" -Y 'sstp || http' -T fields -E separator=/t -E occurrence=a -E aggregator=, \
+            "${args[@]}" 2>/dev/null
+    } > "$out/$name.sstp.tsv"
+}
+rsa_key() { printf 'uat:rsa_keys:"%s",""' "$1"; }
+for f in captures/sstp-tls1*.pcap; do
+    [ -e "${f%.pcap}.keylog" ] && decrypted "$f" -o "tls.keylog_file:${f%.pcap}.keylog"
+done
+decrypted captures/sstp-tls13-dsb.pcapng
+if [ -d ../shared/captures ]; then
+    decrypted ../shared/captures/ajbanjara_Wireshark__sstp2.pcap \
+        -o "$(rsa_key ../shared/captures/ajbanjara_Wireshark__vpn-server-legit.key.pem)"
+    decrypted ../shared/captures/negatives/ajbanjara_Wireshark__rsasnakeoil2.cap \
+        -o "$(rsa_key ../shared/captures/negatives/ajbanjara_Wireshark__rsasnakeoil2.key)"
+fi
 
 for f in captures/*.pcap captures/*.pcapng captures/*.gz; do
     [ -e "$f" ] && decode "$f"

@@ -10,3 +10,4 @@ mod ppp_scenarios;
 mod real_captures;
 mod scenarios;
 mod sstp_scenarios;
+mod tls_decrypt;

@@ -75,7 +75,7 @@ pub fn render(report: &Report) -> String {
         out.push_str(&super::sstp_render::ladder(s));
         out.push('\n');
     }
-    if !report.tls_connections.is_empty() {
+    if report.tls_connections.iter().any(|t| t.carries != crate::report::model::TlsCarries::Sstp) {
         out.push_str(&super::sstp_render::tls_connections_table(&report.tls_connections));
         out.push('\n');
     }

@@ -47,7 +47,7 @@ pub fn render(report: &Report) -> String {
     if !report.sstp_sessions.is_empty() {
         let _ = writeln!(out, "{}", super::sstp_render::table(&report.sstp_sessions));
     }
-    if !report.tls_connections.is_empty() {
+    if report.tls_connections.iter().any(|t| t.carries != crate::report::model::TlsCarries::Sstp) {
         let _ = writeln!(out, "{}", super::sstp_render::tls_connections_table(&report.tls_connections));
     }
     if report.pptp_sessions.is_empty() && report.sstp_sessions.is_empty() {
