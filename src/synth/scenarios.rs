@@ -51,8 +51,8 @@ mod sstp_plain;
 mod sstp_support;
 mod sstp_tls;
 pub use sstp_plain::{
-    http_not_sstp, sstp_404, sstp_bad_mac, sstp_cert_mismatch, sstp_clean_sha1, sstp_clean_sha256, sstp_echo,
-    sstp_nak, sstp_nonce_mismatch, sstp_pap_zero_hlak,
+    http_not_sstp, sstp_404, sstp_bad_mac, sstp_cert_mismatch, sstp_clean_sha1, sstp_clean_sha256,
+    sstp_clean_tls_server, sstp_echo, sstp_nak, sstp_nonce_mismatch, sstp_pap_zero_hlak,
 };
 pub use sstp_tls::{sstp_pool_two_certs, sstp_tls12, sstp_tls13, tls_alert_untrusted, tls_closed_no_sstp};
 
@@ -1874,14 +1874,21 @@ pub fn all() -> Result<Vec<Scenario>> {
 
 /// Files written next to the captures that are not captures: the PEM of
 /// the certificate the SSTP servers present (`sstp-test-cert.pem`, for
-/// `--cert`) and of the second test certificate (`sstp-test-cert-2.pem`).
+/// `--cert`), of the second test certificate (`sstp-test-cert-2.pem`) and
+/// of the recorded TLS captures' server certificate
+/// (`sstp-tls-server.pem`; its key, `sstp-tls-server.key.pem`, is not
+/// generated: it was made with the certificate and committed).
 pub fn extra_files() -> Vec<(&'static str, Vec<u8>)> {
-    use super::certs::{pem_certificate, OTHER_CERT_DER, VPN_CERT_DER};
+    use super::certs::{pem_certificate, OTHER_CERT_DER, TLS_SERVER_CERT_DER, VPN_CERT_DER};
     vec![
         ("sstp-test-cert.pem", pem_certificate(VPN_CERT_DER).into_bytes()),
         (
             "sstp-test-cert-2.pem",
             pem_certificate(OTHER_CERT_DER).into_bytes(),
+        ),
+        (
+            "sstp-tls-server.pem",
+            pem_certificate(TLS_SERVER_CERT_DER).into_bytes(),
         ),
     ]
 }
