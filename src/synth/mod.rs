@@ -1,7 +1,8 @@
 //! Building captures from scenario descriptions: pcap/pcapng writers, packet
 //! builders, a TCP conversation helper, PPTP control-message encoders, an
-//! enhanced-GRE call helper, SSTP, PPP and TLS encoders, two test
-//! certificates and the scenarios behind the committed test captures. Used
+//! enhanced-GRE call helper, SSTP, PPP and TLS encoders, three test
+//! certificates, the scenarios behind the committed test captures and the
+//! SSTP exchange the recorded TLS captures carry. Used
 //! by the capture generator (`examples/gen_captures.rs`), tests and
 //! benchmarks.
 //!
@@ -22,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod certs;
+pub mod exchange;
 pub mod gre;
 pub mod packet;
 pub mod ppp;
