@@ -29,6 +29,7 @@ pub mod packet;
 pub mod ppp;
 pub mod pppframes;
 pub mod pptp;
+pub mod recordings;
 pub mod scenarios;
 pub mod sstp;
 pub mod tcp;

@@ -1928,7 +1928,10 @@ pub fn readme(scenarios: &[Scenario]) -> String {
          authenticates, the credentials line gives the `--credentials` argument.\n\
          - In clear-text SSTP captures every PPP frame of an SSTP data packet is listed; in TLS \
          captures record contents are pseudo-random bytes, and \"encrypted:\" says what the record \
-         stands for.\n\n",
+         stands for.\n\
+         - The exceptions are the six captures of [Recorded TLS captures](#recorded-tls-captures) \
+         at the end: real TLS (rustls, openssl) carrying a real SSTP session, each with its key \
+         log, recorded once and not regenerated.\n\n",
     );
     s.push_str("| File | Frames | What it shows |\n|---|---|---|\n");
     for sc in scenarios {
@@ -1944,11 +1947,12 @@ pub fn readme(scenarios: &[Scenario]) -> String {
     for sc in scenarios {
         s.push_str(&sc.truth.to_markdown(sc.file_name));
     }
+    s.push_str(&super::recordings::readme_section());
     s
 }
 
 /// The GitHub heading anchor of "## `file`".
-fn anchor(file_name: &str) -> String {
+pub(super) fn anchor(file_name: &str) -> String {
     file_name
         .chars()
         .filter_map(|c| match c {
