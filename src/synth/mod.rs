@@ -14,7 +14,8 @@
 //! borrowed is `crate::crypto` (MS-CHAPv2 responses, MPPE master keys, the
 //! SSTP certificate hash and Compound MAC), which is checked against the
 //! RFC 2759, RFC 3079 and [MS-SSTP] §4.7 vectors on its own. Nothing in
-//! this module reads a capture.
+//! this module reads a capture, except [`exchange`], which reads back the
+//! generator's own output, built in memory.
 //!
 //! Output is deterministic: the same scenario gives the same bytes on every
 //! run and every platform (fixed clocks, addresses, sequence numbers and
