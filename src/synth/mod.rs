@@ -1,7 +1,8 @@
 //! Building captures from scenario descriptions: pcap/pcapng writers, packet
 //! builders, a TCP conversation helper, PPTP control-message encoders, an
-//! enhanced-GRE call helper, SSTP, PPP and TLS encoders, two test
-//! certificates and the scenarios behind the committed test captures. Used
+//! enhanced-GRE call helper, SSTP, PPP and TLS encoders, three test
+//! certificates, the scenarios behind the committed test captures and the
+//! SSTP exchange the recorded TLS captures carry. Used
 //! by the capture generator (`examples/gen_captures.rs`), tests and
 //! benchmarks.
 //!
@@ -13,7 +14,8 @@
 //! borrowed is `crate::crypto` (MS-CHAPv2 responses, MPPE master keys, the
 //! SSTP certificate hash and Compound MAC), which is checked against the
 //! RFC 2759, RFC 3079 and [MS-SSTP] §4.7 vectors on its own. Nothing in
-//! this module reads a capture.
+//! this module reads a capture, except [`exchange`], which reads back the
+//! generator's own output, built in memory.
 //!
 //! Output is deterministic: the same scenario gives the same bytes on every
 //! run and every platform (fixed clocks, addresses, sequence numbers and
@@ -22,11 +24,13 @@
 #![warn(missing_docs)]
 
 pub mod certs;
+pub mod exchange;
 pub mod gre;
 pub mod packet;
 pub mod ppp;
 pub mod pppframes;
 pub mod pptp;
+pub mod recordings;
 pub mod scenarios;
 pub mod sstp;
 pub mod tcp;

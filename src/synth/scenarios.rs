@@ -51,8 +51,8 @@ mod sstp_plain;
 mod sstp_support;
 mod sstp_tls;
 pub use sstp_plain::{
-    http_not_sstp, sstp_404, sstp_bad_mac, sstp_cert_mismatch, sstp_clean_sha1, sstp_clean_sha256, sstp_echo,
-    sstp_nak, sstp_nonce_mismatch, sstp_pap_zero_hlak,
+    http_not_sstp, sstp_404, sstp_bad_mac, sstp_cert_mismatch, sstp_clean_sha1, sstp_clean_sha256,
+    sstp_clean_tls_server, sstp_echo, sstp_nak, sstp_nonce_mismatch, sstp_pap_zero_hlak,
 };
 pub use sstp_tls::{sstp_pool_two_certs, sstp_tls12, sstp_tls13, tls_alert_untrusted, tls_closed_no_sstp};
 
@@ -1874,14 +1874,21 @@ pub fn all() -> Result<Vec<Scenario>> {
 
 /// Files written next to the captures that are not captures: the PEM of
 /// the certificate the SSTP servers present (`sstp-test-cert.pem`, for
-/// `--cert`) and of the second test certificate (`sstp-test-cert-2.pem`).
+/// `--cert`), of the second test certificate (`sstp-test-cert-2.pem`) and
+/// of the recorded TLS captures' server certificate
+/// (`sstp-tls-server.pem`; its key, `sstp-tls-server.key.pem`, is not
+/// generated: it was made with the certificate and committed).
 pub fn extra_files() -> Vec<(&'static str, Vec<u8>)> {
-    use super::certs::{pem_certificate, OTHER_CERT_DER, VPN_CERT_DER};
+    use super::certs::{pem_certificate, OTHER_CERT_DER, TLS_SERVER_CERT_DER, VPN_CERT_DER};
     vec![
         ("sstp-test-cert.pem", pem_certificate(VPN_CERT_DER).into_bytes()),
         (
             "sstp-test-cert-2.pem",
             pem_certificate(OTHER_CERT_DER).into_bytes(),
+        ),
+        (
+            "sstp-tls-server.pem",
+            pem_certificate(TLS_SERVER_CERT_DER).into_bytes(),
         ),
     ]
 }
@@ -1921,7 +1928,10 @@ pub fn readme(scenarios: &[Scenario]) -> String {
          authenticates, the credentials line gives the `--credentials` argument.\n\
          - In clear-text SSTP captures every PPP frame of an SSTP data packet is listed; in TLS \
          captures record contents are pseudo-random bytes, and \"encrypted:\" says what the record \
-         stands for.\n\n",
+         stands for.\n\
+         - The exceptions are the six captures of [Recorded TLS captures](#recorded-tls-captures) \
+         at the end: real TLS (rustls, openssl) carrying a real SSTP session, each with its key \
+         log, recorded once and not regenerated.\n\n",
     );
     s.push_str("| File | Frames | What it shows |\n|---|---|---|\n");
     for sc in scenarios {
@@ -1937,11 +1947,12 @@ pub fn readme(scenarios: &[Scenario]) -> String {
     for sc in scenarios {
         s.push_str(&sc.truth.to_markdown(sc.file_name));
     }
+    s.push_str(&super::recordings::readme_section());
     s
 }
 
 /// The GitHub heading anchor of "## `file`".
-fn anchor(file_name: &str) -> String {
+pub(super) fn anchor(file_name: &str) -> String {
     file_name
         .chars()
         .filter_map(|c| match c {

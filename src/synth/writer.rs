@@ -1,14 +1,15 @@
 //! Capture file writers: classic pcap (microsecond or nanosecond, either
 //! byte order, any link type) and pcapng (several interfaces, each with its
 //! own link type and `if_tsresol`; Enhanced Packet Blocks with an optional
-//! `opt_comment`), plus deterministic gzip wrapping.
+//! `opt_comment`; Decryption Secrets Blocks), plus deterministic gzip
+//! wrapping.
 //!
 //! Every writer streams to an [`io::Write`]: a record is encoded and written
 //! as it arrives, so a capture of any size never sits in memory.
 //!
 //! Formats: the classic libpcap file format (draft-ietf-opsawg-pcap) and
-//! pcapng (draft-ietf-opsawg-pcapng §4.1 SHB, §4.2 IDB, §4.3 EPB, §3.5
-//! options).
+//! pcapng (draft-ietf-opsawg-pcapng §4.1 SHB, §4.2 IDB, §4.3 EPB, §4.7
+//! DSB, §3.5 options).
 
 use std::io::{self, Write};
 
@@ -237,6 +238,7 @@ impl InterfaceDescription {
 const BLOCK_SHB: u32 = 0x0A0D_0D0A;
 const BLOCK_IDB: u32 = 0x0000_0001;
 const BLOCK_EPB: u32 = 0x0000_0006;
+const BLOCK_DSB: u32 = 0x0000_000A;
 const BYTE_ORDER_MAGIC: u32 = 0x1A2B_3C4D;
 const OPT_ENDOFOPT: u16 = 0;
 const OPT_COMMENT: u16 = 1;
@@ -301,12 +303,35 @@ impl<W: Write> PcapngWriter<W> {
         Ok(id)
     }
 
+    /// Writes a Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7):
+    /// Secrets Type, Secrets Length, the secrets padded to 32 bits, no
+    /// options. Readers apply secrets to the packets that follow the block,
+    /// so it belongs before the first packet that needs it.
+    pub fn add_decryption_secrets(&mut self, secrets_type: u32, secrets: &[u8]) -> Result<()> {
+        let order = self.order;
+        let len = u32::try_from(secrets.len()).map_err(|_| SynthError::TooLong {
+            what: "decryption secrets",
+            len: secrets.len(),
+            max: u32::MAX as usize,
+        })?;
+        let mut body = Vec::with_capacity(8 + secrets.len() + 3);
+        body.extend_from_slice(&order.u32(secrets_type));
+        body.extend_from_slice(&order.u32(len));
+        body.extend_from_slice(secrets);
+        pad_to_4(&mut body);
+        write_block(&mut self.out, order, BLOCK_DSB, &body)
+    }
+
     /// Flushes and returns the underlying writer.
     pub fn into_inner(mut self) -> Result<W> {
         self.out.flush()?;
         Ok(self.out)
     }
 }
+
+/// Secrets Type of a Decryption Secrets Block holding a TLS key log in the
+/// NSS key log format ("TLSK", draft-ietf-opsawg-pcapng §4.7).
+pub const SECRETS_TYPE_TLS_KEY_LOG: u32 = 0x544C_534B;
 
 impl<W: Write> FrameWriter for PcapngWriter<W> {
     /// Writes an Enhanced Packet Block.
@@ -572,6 +597,38 @@ mod tests {
         ]
         .concat();
         assert_eq!(bytes, [shb, idb0, idb1, epb0, epb1].concat());
+    }
+
+    #[test]
+    fn pcapng_decryption_secrets_block() {
+        let mut w = PcapngWriter::new(Vec::new(), ByteOrder::Little, None).unwrap();
+        w.add_decryption_secrets(SECRETS_TYPE_TLS_KEY_LOG, b"CLIENT_RANDOM a b\n")
+            .unwrap();
+        let bytes = w.into_inner().unwrap();
+        // After the 28-byte SHB: type 0x0A, total length 12 + 8 + 20, the
+        // type "TLSK" (0x544C534B), 18 bytes of secrets, 2 bytes padding.
+        let dsb: Vec<u8> = [
+            &[0x0A, 0, 0, 0, 40, 0, 0, 0][..],
+            &[0x4B, 0x53, 0x4C, 0x54, 18, 0, 0, 0],
+            b"CLIENT_RANDOM a b\n",
+            &[0, 0],
+            &[40, 0, 0, 0],
+        ]
+        .concat();
+        assert_eq!(bytes.get(28..), Some(&dsb[..]));
+        let mut w = PcapngWriter::new(Vec::new(), ByteOrder::Big, None).unwrap();
+        w.add_decryption_secrets(SECRETS_TYPE_TLS_KEY_LOG, b"abcd")
+            .unwrap();
+        let bytes = w.into_inner().unwrap();
+        assert_eq!(
+            bytes.get(28..),
+            Some(
+                &[
+                    0, 0, 0, 0x0A, 0, 0, 0, 24, b'T', b'L', b'S', b'K', 0, 0, 0, 4, b'a', b'b', b'c', b'd',
+                    0, 0, 0, 24
+                ][..]
+            )
+        );
     }
 
     #[test]

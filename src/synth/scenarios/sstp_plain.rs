@@ -497,6 +497,36 @@ pub fn sstp_clean_sha256() -> Result<Scenario> {
     )
 }
 
+/// The clean SHA-256 session of `sstp-clean-sha256.pcap` with one change:
+/// the server certificate is the third test certificate
+/// (`sstp-tls-server.pem`), so the client's cert hash in Call Connected is
+/// that certificate's SHA-256 and the Compound MAC changes with it. Same
+/// seed, nonces, MS-CHAPv2 challenges and Correlation ID as the original.
+///
+/// Never written to `captures/` and not in [`all`](super::all): its SSTP
+/// application bytes are what the recorded TLS captures carry inside real
+/// TLS (see [`crate::synth::exchange`]), where the certificate the client
+/// hashes is the one the TLS server really presents.
+pub fn sstp_clean_tls_server() -> Result<Scenario> {
+    let mut sess = session(
+        0x5353_5450_0001,
+        hash_protocol::SHA256,
+        HashProtocol::Sha256,
+        "{6E1F3A2B-8C4D-4E5F-9A0B-1C2D3E4F5A01}",
+    );
+    sess.plan.hashed_cert = TestCert::Third;
+    sess.plan.server_cert = TestCert::Third;
+    clean(
+        "sstp-clean-tls-server.pcap",
+        "Clean SSTP session binding to the recorded TLS captures' server certificate",
+        "The clean session of `sstp-clean-sha256.pcap` with `sstp-tls-server.pem` as the server \
+         certificate the crypto binding hashes; the application exchange of the recorded TLS \
+         captures.",
+        &sess,
+        "the server offered SHA256 only (bitmask 0x02) and the client used SHA256 (0x02)",
+    )
+}
+
 /// `sstp-clean-sha1.pcap`.
 pub fn sstp_clean_sha1() -> Result<Scenario> {
     clean(
@@ -1069,6 +1099,29 @@ mod tests {
             [(4, C, true), (5, S, true)]
         );
         assert_eq!(tr.connections[0].server.port(), 80);
+    }
+
+    /// The recordings' session differs from the SHA-256 one only in the
+    /// certificate it binds to: same frames and messages, the third
+    /// certificate's hash, a valid binding.
+    #[test]
+    fn clean_session_for_the_tls_recordings_binds_to_the_third_certificate() {
+        let sc = sstp_clean_tls_server().unwrap();
+        check(&sc);
+        let original = sstp_clean_sha256().unwrap();
+        assert_eq!(sc.truth.frames, 34);
+        assert_eq!(types(&sc), types(&original));
+        assert_eq!(t(&sc).ppp, t(&original).ppp);
+        let b = &t(&sc).bindings[0];
+        assert_eq!(
+            b.cert_hash,
+            "62946611fcef553aaf34823faa9ac69bd85bc638ec3861931e8210c8ba71a82e"
+        );
+        assert_eq!(b.server_certificate, "sstp-tls-server.pem");
+        assert_eq!(b.nonce, t(&original).bindings[0].nonce);
+        assert_ne!(b.compound_mac, t(&original).bindings[0].compound_mac);
+        assert_eq!(checks(&sc), (true, true, true));
+        assert!(all().unwrap().iter().all(|a| a.file_name != sc.file_name));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::*;
 use crate::crypto::sstp::{
     cert_hash, compound_mac, compound_mac_key, HashProtocol, Hlak, CALL_CONNECTED_LEN,
 };
-use crate::synth::certs::{OTHER_CERT_DER, VPN_CERT_DER};
+use crate::synth::certs::{OTHER_CERT_DER, TLS_SERVER_CERT_DER, VPN_CERT_DER};
 use crate::synth::ppp;
 use crate::synth::sstp::{self as wire, ControlMessage};
 use crate::synth::tls;
@@ -27,6 +27,9 @@ pub(super) const SERVER_NAME: &str = "vpn.example.net";
 pub(super) const CERT_FILE: &str = "sstp-test-cert.pem";
 /// The file in `captures/` holding the second test certificate.
 pub(super) const OTHER_CERT_FILE: &str = "sstp-test-cert-2.pem";
+/// The file in `captures/` holding the third test certificate, the server
+/// certificate of the recorded TLS captures (its key is beside it).
+pub(super) const TLS_SERVER_CERT_FILE: &str = "sstp-tls-server.pem";
 
 /// The client's ephemeral TCP port in every SSTP and TLS scenario.
 pub(super) const SSTP_CLIENT_PORT: u16 = 50_123;
@@ -36,13 +39,16 @@ pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The DER and file name of one of the two test certificates.
+/// The DER and file name of one of the three test certificates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum TestCert {
     /// `sstp-test-cert.pem`.
     First,
     /// `sstp-test-cert-2.pem`.
     Second,
+    /// `sstp-tls-server.pem`, the recorded TLS captures' server
+    /// certificate.
+    Third,
 }
 
 impl TestCert {
@@ -50,6 +56,7 @@ impl TestCert {
         match self {
             TestCert::First => VPN_CERT_DER,
             TestCert::Second => OTHER_CERT_DER,
+            TestCert::Third => TLS_SERVER_CERT_DER,
         }
     }
 
@@ -57,6 +64,7 @@ impl TestCert {
         match self {
             TestCert::First => CERT_FILE,
             TestCert::Second => OTHER_CERT_FILE,
+            TestCert::Third => TLS_SERVER_CERT_FILE,
         }
     }
 }
@@ -915,6 +923,7 @@ pub(super) mod wire_check {
             assert_eq!(b.nonce_matches, b.nonce == b.request_nonce, "{name}");
             let der = match b.server_certificate.as_str() {
                 CERT_FILE => VPN_CERT_DER,
+                TLS_SERVER_CERT_FILE => TLS_SERVER_CERT_DER,
                 _ => OTHER_CERT_DER,
             };
             let expected_hash = if b.hash_protocol == 1 {
