@@ -409,7 +409,8 @@ impl Analyzer {
             tcp: self.tcp.stats(),
         };
         let tls_decryption = secrets.usage();
-        let mut findings = analysis::findings(&sessions, &gre_flows, &orphan_ppp, &sstp, &other_tls, &summary);
+        let mut findings =
+            analysis::findings(&sessions, &gre_flows, &orphan_ppp, &sstp, &other_tls, &summary);
         analysis::tls::findings(tls_decryption.as_ref(), &sstp, &tls_connections, &mut findings);
         analysis::sort(&mut findings);
         let mut report = Report::new(

@@ -20,8 +20,10 @@ pub fn findings(
     let Some(usage) = usage else {
         return;
     };
-    let not_sstp: Vec<&TlsConnectionSummary> =
-        connections.iter().filter(|t| t.carries == TlsCarries::NotSstp).collect();
+    let not_sstp: Vec<&TlsConnectionSummary> = connections
+        .iter()
+        .filter(|t| t.carries == TlsCarries::NotSstp)
+        .collect();
     let reasons: Vec<NotDecryptedReason> = sstp
         .iter()
         .filter_map(|s| s.tls.as_ref()?.decryption.as_ref()?.reason)
@@ -146,7 +148,10 @@ fn secrets_findings(usage: &SecretsUsage, reasons: &[NotDecryptedReason], out: &
             Finding::new(
                 "tls_server_key_unused",
                 Severity::Warning,
-                format!("The server key {} ({} bits) decrypted no connection", key.key.file, key.key.bits),
+                format!(
+                    "The server key {} ({} bits) decrypted no connection",
+                    key.key.file, key.key.bits
+                ),
             )
             .explain(format!(
                 "An RSA server key decrypts only RSA key exchange (TLS_RSA_* cipher suites), and only \
@@ -164,7 +169,9 @@ fn session_findings(s: &SstpSession, out: &mut Vec<Finding>) {
         return;
     };
     if d.status == DecryptionStatus::NotDecrypted {
-        let reason = d.reason.map_or("no protected record was seen", NotDecryptedReason::words);
+        let reason = d
+            .reason
+            .map_or("no protected record was seen", NotDecryptedReason::words);
         let mut f = Finding::new(
             "sstp_not_decrypted",
             Severity::Warning,

@@ -1681,13 +1681,11 @@ mod tests {
             .bytes;
         let mut seen = Vec::new();
         let mut frames = 0;
-        let summary = read_capture_with_secrets(
-            &mut bytes.as_slice(),
-            "dsb",
-            &mut |_| frames += 1,
-            &mut |d| seen.push((d.secrets_type, d.data.to_vec(), d.before_frame)),
-        )
-        .unwrap();
+        let summary =
+            read_capture_with_secrets(&mut bytes.as_slice(), "dsb", &mut |_| frames += 1, &mut |d| {
+                seen.push((d.secrets_type, d.data.to_vec(), d.before_frame))
+            })
+            .unwrap();
         assert_eq!(
             seen,
             [

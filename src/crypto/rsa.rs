@@ -28,7 +28,9 @@ pub struct RsaPrivateKey {
 
 impl std::fmt::Debug for RsaPrivateKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RsaPrivateKey").field("bits", &self.bits).finish_non_exhaustive()
+        f.debug_struct("RsaPrivateKey")
+            .field("bits", &self.bits)
+            .finish_non_exhaustive()
     }
 }
 

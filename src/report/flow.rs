@@ -75,8 +75,14 @@ pub fn render(report: &Report) -> String {
         out.push_str(&super::sstp_render::ladder(s));
         out.push('\n');
     }
-    if report.tls_connections.iter().any(|t| t.carries != crate::report::model::TlsCarries::Sstp) {
-        out.push_str(&super::sstp_render::tls_connections_table(&report.tls_connections));
+    if report
+        .tls_connections
+        .iter()
+        .any(|t| t.carries != crate::report::model::TlsCarries::Sstp)
+    {
+        out.push_str(&super::sstp_render::tls_connections_table(
+            &report.tls_connections,
+        ));
         out.push('\n');
     }
     for s in &report.pptp_sessions {

@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 
 use comfy_table::{presets, ContentArrangement, Table};
 
+use crate::report::model::{TlsCarries, TlsConnectionSummary};
 use crate::sstp::binding::{CompoundMacVerdict, CryptoBindingReport};
 use crate::sstp::session::{Certainty, Direction, MessageRecord, SstpSession, SstpState, Transport};
 use crate::text::escape_terminal;
 use crate::tls::codes::HandshakeType;
-use crate::report::model::{TlsCarries, TlsConnectionSummary};
 use crate::tls::connection::{DecryptionReport, DecryptionStatus, SecretSource, TlsFacts};
 
 fn esc(s: &str) -> String {
@@ -150,7 +150,9 @@ pub fn tls_connections_table(list: &[TlsConnectionSummary]) -> String {
             TlsCarries::LikelySstp => format!("likely SSTP ({})", c.sstp_session.as_deref().unwrap_or("?")),
             TlsCarries::NotSstp => format!(
                 "TLS, not SSTP\n{}",
-                c.request_line.as_deref().map_or_else(|| "(not HTTP)".to_string(), esc)
+                c.request_line
+                    .as_deref()
+                    .map_or_else(|| "(not HTTP)".to_string(), esc)
             ),
             TlsCarries::Unknown => "?".to_string(),
         };
@@ -158,7 +160,9 @@ pub fn tls_connections_table(list: &[TlsConnectionSummary]) -> String {
             c.client.to_string(),
             c.server.to_string(),
             tls.join("\n"),
-            c.decryption.as_ref().map_or_else(|| "-".to_string(), decryption_words),
+            c.decryption
+                .as_ref()
+                .map_or_else(|| "-".to_string(), decryption_words),
             carries,
         ]);
     }

@@ -47,8 +47,16 @@ pub fn render(report: &Report) -> String {
     if !report.sstp_sessions.is_empty() {
         let _ = writeln!(out, "{}", super::sstp_render::table(&report.sstp_sessions));
     }
-    if report.tls_connections.iter().any(|t| t.carries != crate::report::model::TlsCarries::Sstp) {
-        let _ = writeln!(out, "{}", super::sstp_render::tls_connections_table(&report.tls_connections));
+    if report
+        .tls_connections
+        .iter()
+        .any(|t| t.carries != crate::report::model::TlsCarries::Sstp)
+    {
+        let _ = writeln!(
+            out,
+            "{}",
+            super::sstp_render::tls_connections_table(&report.tls_connections)
+        );
     }
     if report.pptp_sessions.is_empty() && report.sstp_sessions.is_empty() {
         out.push_str("No PPTP or SSTP session found.\n\n");

@@ -2125,12 +2125,7 @@ mod tests {
     }
 
     impl Decryptor for Xor {
-        fn decrypt(
-            &mut self,
-            keys: &KeyMaterial,
-            direction: Direction,
-            record: &Record<'_>,
-        ) -> Opened {
+        fn decrypt(&mut self, keys: &KeyMaterial, direction: Direction, record: &Record<'_>) -> Opened {
             assert!(keys.client_random.is_some());
             let Some((&inner, data)) = record.fragment.split_first() else {
                 return Opened::Failed("empty".into());
@@ -2242,7 +2237,10 @@ mod tests {
                 detail: "bad tag".into(),
             }]
         );
-        assert_eq!(f.decryption.as_ref().map(|d| d.status), Some(DecryptionStatus::Decrypted));
+        assert_eq!(
+            f.decryption.as_ref().map(|d| d.status),
+            Some(DecryptionStatus::Decrypted)
+        );
         assert_eq!(f.handshake_completed_at, Some(at(4)));
         assert_eq!(
             f.alerts,
@@ -2272,7 +2270,10 @@ mod tests {
         );
         assert_eq!(f.client_to_server.encrypted_handshake_records, 1);
         assert_eq!(f.client_to_server.application_data.records, 2);
-        assert_eq!(f.client_to_server.application_data.bytes, sealed.len() as u64 - 5 + 4);
+        assert_eq!(
+            f.client_to_server.application_data.bytes,
+            sealed.len() as u64 - 5 + 4
+        );
         assert_eq!(f.key_exchange, Some(KeyExchange::Rsa));
     }
 

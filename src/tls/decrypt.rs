@@ -298,9 +298,12 @@ impl ConnectionDecryptor {
     /// TLS ≤ 1.2: the key block for the handshake in `keys`, derived once
     /// per pair of randoms.
     fn establish(&mut self, keys: &KeyMaterial) {
-        let (Some(cr), Some(sr), Some(version), Some(suite)) =
-            (keys.client_random, keys.server_random, keys.version, keys.cipher_suite)
-        else {
+        let (Some(cr), Some(sr), Some(version), Some(suite)) = (
+            keys.client_random,
+            keys.server_random,
+            keys.version,
+            keys.cipher_suite,
+        ) else {
             self.reason.get_or_insert(NotDecryptedReason::MissedHandshake);
             return;
         };
@@ -315,13 +318,15 @@ impl ConnectionDecryptor {
         let Some(master) = self.master_secret(keys, version, &params, &cr, &sr) else {
             return;
         };
-        self.store.borrow_mut().remember_session(&keys.session_id, &master);
+        self.store
+            .borrow_mut()
+            .remember_session(&keys.session_id, &master);
         let block = key_block(version, &params, &master, &cr, &sr);
         self.keys = Some((version, params, block));
         self.reason = None;
     }
 
-    fn from_premaster(
+    fn master_from_premaster(
         &self,
         keys: &KeyMaterial,
         version: ProtocolVersion,
@@ -331,9 +336,12 @@ impl ConnectionDecryptor {
         sr: &[u8; 32],
     ) -> [u8; 48] {
         match (&self.at_client_key_exchange, keys.extended_master_secret) {
-            (Some(t), true) => {
-                extended_master_secret(version, params, premaster, &t.session_hash(version, params.prf_hash))
-            }
+            (Some(t), true) => extended_master_secret(
+                version,
+                params,
+                premaster,
+                &t.session_hash(version, params.prf_hash),
+            ),
             _ => master_secret(version, params, premaster, cr, sr),
         }
     }
@@ -361,16 +369,16 @@ impl ConnectionDecryptor {
         }
         if let Some((pms, source)) = store.lookup(cr, |e| e.premaster.clone()) {
             self.source = Some(source);
-            return Some(self.from_premaster(keys, version, params, pms.expose(), cr, sr));
+            return Some(self.master_from_premaster(keys, version, params, pms.expose(), cr, sr));
         }
         let encrypted = keys.encrypted_premaster.as_deref();
         if let Some(pms) = encrypted.and_then(|e| store.given.keylog.rsa_premaster(e)) {
             self.source = Some(SecretSource::KeyLogRsa);
-            return Some(self.from_premaster(keys, version, params, pms.expose(), cr, sr));
+            return Some(self.master_from_premaster(keys, version, params, pms.expose(), cr, sr));
         }
         if let Some(pms) = encrypted.and_then(|e| store.capture_log.rsa_premaster(e)) {
             self.source = Some(SecretSource::CaptureSecrets);
-            return Some(self.from_premaster(keys, version, params, pms.expose(), cr, sr));
+            return Some(self.master_from_premaster(keys, version, params, pms.expose(), cr, sr));
         }
         let rsa = keys.cipher_suite.map(|s| s.key_exchange()) == Some(KeyExchange::Rsa);
         let server_keys = &store.given.server_keys;
@@ -388,7 +396,7 @@ impl ConnectionDecryptor {
                 if let Some(pms) = key.key.premaster(encrypted) {
                     self.source = Some(SecretSource::ServerKey);
                     self.server_key_file = Some(key.source.clone());
-                    let master = self.from_premaster(keys, version, params, pms.expose(), cr, sr);
+                    let master = self.master_from_premaster(keys, version, params, pms.expose(), cr, sr);
                     drop(store);
                     if let Some(n) = self.store.borrow_mut().usage.by_server_key.get_mut(*i) {
                         *n += 1;

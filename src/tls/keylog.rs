@@ -191,7 +191,9 @@ impl KeyLog {
             self.stats.malformed_lines += 1;
             return;
         }
-        let mut words = trimmed.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty());
+        let mut words = trimmed
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|w| !w.is_empty());
         let (Some(first), second, third, None) = (words.next(), words.next(), words.next(), words.next())
         else {
             self.stats.malformed_lines += 1;
@@ -371,14 +373,23 @@ mod tests {
         let mut log = KeyLog::new();
         log.parse(text.as_bytes());
         let s = log.stats();
-        assert_eq!((s.lines, s.secrets, s.malformed_lines, s.unknown_labels), (9, 1, 7, 1));
+        assert_eq!(
+            (s.lines, s.secrets, s.malformed_lines, s.unknown_labels),
+            (9, 1, 7, 1)
+        );
         assert_eq!(s.comments, 0);
         assert!(log.lookup(&[0x44; 32]).is_some());
     }
 
     #[test]
     fn chunks_split_anywhere_give_the_same_secrets() {
-        let text = format!("CLIENT_RANDOM {} {}\nCLIENT_RANDOM {} {}", h(1, 32), h(2, 48), h(3, 32), h(4, 48));
+        let text = format!(
+            "CLIENT_RANDOM {} {}\nCLIENT_RANDOM {} {}",
+            h(1, 32),
+            h(2, 48),
+            h(3, 32),
+            h(4, 48)
+        );
         for cut in 0..text.len() {
             let mut log = KeyLog::new();
             log.push(&text.as_bytes()[..cut]);
@@ -386,7 +397,12 @@ mod tests {
             log.end();
             assert_eq!(log.stats().secrets, 2, "cut at {cut}");
             assert_eq!(
-                log.lookup(&[3; 32]).unwrap().master_secret.as_ref().unwrap().expose(),
+                log.lookup(&[3; 32])
+                    .unwrap()
+                    .master_secret
+                    .as_ref()
+                    .unwrap()
+                    .expose(),
                 &vec![4; 48]
             );
         }

@@ -30,7 +30,9 @@ pub enum SecretsError {
     TooLarge { path: String, len: u64 },
     #[error("{path}: the private key is encrypted; write it out unencrypted first (openssl pkey -in FILE -out plain.pem)")]
     Encrypted { path: String },
-    #[error("{path}: no RSA private key found (expected PEM \"RSA PRIVATE KEY\" or \"PRIVATE KEY\", or DER)")]
+    #[error(
+        "{path}: no RSA private key found (expected PEM \"RSA PRIVATE KEY\" or \"PRIVATE KEY\", or DER)"
+    )]
     NoRsaKey { path: String },
     #[error("{path}: {detail}")]
     Unusable { path: String, detail: String },
@@ -189,12 +191,19 @@ mod tests {
     #[test]
     fn files_without_a_usable_key_are_refused_with_a_reason() {
         assert_eq!(
-            parse_server_keys(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "e")
-                .unwrap_err(),
+            parse_server_keys(
+                b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n",
+                "e"
+            )
+            .unwrap_err(),
             SecretsError::Encrypted { path: "e".into() }
         );
         assert_eq!(
-            parse_server_keys(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "c").unwrap_err(),
+            parse_server_keys(
+                b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                "c"
+            )
+            .unwrap_err(),
             SecretsError::NoRsaKey { path: "c".into() }
         );
         assert_eq!(
@@ -210,8 +219,14 @@ mod tests {
     #[test]
     fn the_shared_sample_keys_read() {
         for (file, bits) in [
-            ("../shared/captures/ajbanjara_Wireshark__vpn-server-legit.key.pem", 1024),
-            ("../shared/captures/negatives/ajbanjara_Wireshark__rsasnakeoil2.key", 1024),
+            (
+                "../shared/captures/ajbanjara_Wireshark__vpn-server-legit.key.pem",
+                1024,
+            ),
+            (
+                "../shared/captures/negatives/ajbanjara_Wireshark__rsasnakeoil2.key",
+                1024,
+            ),
         ] {
             let path = Path::new(file);
             if !path.exists() {
@@ -219,7 +234,13 @@ mod tests {
             }
             let mut s = TlsSecrets::default();
             s.read_server_key(path).unwrap();
-            assert_eq!(s.server_key_infos(), vec![ServerKeyInfo { file: file.into(), bits }]);
+            assert_eq!(
+                s.server_key_infos(),
+                vec![ServerKeyInfo {
+                    file: file.into(),
+                    bits
+                }]
+            );
         }
     }
 }
