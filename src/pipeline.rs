@@ -26,6 +26,7 @@ use crate::sstp::session::{
     self as sstp_session, Certainty, SstpSession, SstpTracker, Transport as SstpTransport,
 };
 use crate::tls::decrypt::SecretStore;
+use crate::tls::record::looks_like_tls_midstream;
 
 /// How many data chunks per direction may pass before a flow that does not
 /// look like PPTP is given up.
@@ -582,6 +583,10 @@ impl FlowContext<'_> {
         } else {
             sstp_session::classify(&probe)
         };
+        // A capture that began after the TLS handshake (no SYN either):
+        // TLS all the same, its server told by its port.
+        let midstream = sstp.is_none() && !is_pptp && !*syn_seen && looks_like_tls_midstream(&probe);
+        let sstp = if midstream { Some(SstpTransport::Tls) } else { sstp };
         if let Some(transport) = sstp {
             if self.tracked.sstp.len() + self.tracked.sstp_open >= self.config.limits.sessions {
                 self.tracked.dropped += 1;
@@ -589,7 +594,20 @@ impl FlowContext<'_> {
                 self.ignore.push(flow);
                 return;
             }
-            let (client, server) = if dir == Dir::AtoB { (*a, *b) } else { (*b, *a) };
+            let sender_is_server = midstream && {
+                let (from, to) = if dir == Dir::AtoB { (*a, *b) } else { (*b, *a) };
+                from.port() == 443 || (to.port() != 443 && from.port() < to.port())
+            };
+            let client_dir = match (dir, sender_is_server) {
+                (d, false) => d,
+                (Dir::AtoB, true) => Dir::BtoA,
+                (Dir::BtoA, true) => Dir::AtoB,
+            };
+            let (client, server) = if client_dir == Dir::AtoB {
+                (*a, *b)
+            } else {
+                (*b, *a)
+            };
             self.tracked.sstp_open += 1;
             self.tracked.sstp_ids += 1;
             let id = format!("sstp-{}", self.tracked.sstp_ids);
@@ -598,10 +616,7 @@ impl FlowContext<'_> {
             if transport == SstpTransport::Tls && self.tracked.secrets.has_secrets() {
                 tracker.set_decryptor(Box::new(self.tracked.secrets.decryptor()));
             }
-            *app = FlowApp::Sstp(Box::new(SstpFlow {
-                tracker,
-                client_dir: dir,
-            }));
+            *app = FlowApp::Sstp(Box::new(SstpFlow { tracker, client_dir }));
             if !earlier.bytes.is_empty() {
                 self.feed_sstp(flow, dir, &earlier.bytes, earlier.frame, earlier.ts);
             }

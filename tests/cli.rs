@@ -24,6 +24,8 @@ fn help_describes_formats_and_exit_codes() {
         "json",
         "ndjson",
         "--fail-on",
+        "--keylog",
+        "--server-key",
         "Exit status",
     ] {
         assert!(text.contains(word), "--help lacks {word}");
@@ -216,4 +218,74 @@ fn binding_checked_against_a_given_certificate_and_hash() {
         true
     );
     assert_eq!(run(&[]), serde_json::Value::Null);
+}
+
+/// Secrets given on the command line never reach the output: not the
+/// key log's secrets, not the private key, in any format.
+#[test]
+fn tls_secrets_are_used_and_never_printed() {
+    let capture = common::own("sstp-tls12-rsa-aes128cbc.pcap");
+    let keylog = common::own("sstp-tls12-rsa-aes128cbc.keylog");
+    let key = common::own("sstp-tls-server.key.pem");
+    let keylog_text = std::fs::read_to_string(&keylog).unwrap_or_else(|e| panic!("{e}"));
+    // Every hex field of the key log (the secrets, and the randoms they
+    // are keyed by, which the report does show as facts of the handshake).
+    let secrets: Vec<String> = keylog_text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_lowercase))
+        .collect();
+    assert!(!secrets.is_empty());
+    let key_text = std::fs::read_to_string(&key).unwrap_or_else(|e| panic!("{e}"));
+    let key_b64: String = key_text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .take(3)
+        .collect();
+    for format in ["table", "flow", "json"] {
+        let out = tunnelscope()
+            .arg("--keylog")
+            .arg(&keylog)
+            .arg("--server-key")
+            .arg(&key)
+            .args(["--format", format, "--fail-on", "never"])
+            .arg(&capture)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+        assert!(text.contains("decrypted"), "{format}: decryption shown");
+        for s in &secrets {
+            assert!(
+                !text.contains(s.as_str()),
+                "{format}: a key log secret was printed"
+            );
+        }
+        assert!(
+            !text.contains(&key_b64.to_lowercase()),
+            "{format}: the private key was printed"
+        );
+    }
+}
+
+#[test]
+fn unusable_secret_files_are_exit_2() {
+    for (option, file, says) in [
+        ("--keylog", "no-such.keylog", "--keylog: cannot read"),
+        ("--server-key", "no-such.pem", "--server-key: cannot read"),
+        (
+            "--server-key",
+            "captures/sstp-tls-server.pem",
+            "no RSA private key found",
+        ),
+    ] {
+        let out = tunnelscope()
+            .current_dir(common::root())
+            .args([option, file, "captures/sstp-tls12-chacha20.pcap"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(2), "{option} {file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{option} {file}: {err}");
+    }
 }

@@ -581,3 +581,44 @@ fn frame_offset(pcap: &[u8], frame: u64) -> (usize, usize) {
     }
     panic!("frame {frame} not found");
 }
+
+/// The capture begins after the handshakes (TCP and TLS): still taken for
+/// TLS, likely SSTP by its shape, and "not decrypted" because the
+/// handshake that fixes the keys is missing.
+#[test]
+fn a_capture_started_mid_connection_says_so() {
+    let name = "sstp-tls12-ecdhe-aes128gcm";
+    let bytes = std::fs::read(pcap(name)).unwrap_or_else(|e| panic!("{e}"));
+    // Keep the pcap header and frames 12 onwards (after the Call Connect
+    // Ack, well into the encrypted data).
+    let from = frame_offset(&bytes, 12).0 - 16;
+    let mut cut = bytes[..24].to_vec();
+    cut.extend_from_slice(&bytes[from..]);
+    let dir = std::env::temp_dir().join(format!("tunnelscope-mid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("mid.pcap");
+    std::fs::write(&path, &cut).unwrap_or_else(|e| panic!("{e}"));
+    let report = analyze_with(&path, &[Secret::KeyLog(&keylog(name))], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(report.sstp_sessions.len(), 1);
+    let s = &report.sstp_sessions[0];
+    assert_eq!(s.certainty, tunnelscope::sstp::session::Certainty::Likely);
+    assert_eq!(
+        (s.client.port, s.server.port),
+        (50123, 443),
+        "roles told by the port"
+    );
+    assert_eq!(
+        decryption(&report).reason,
+        Some(NotDecryptedReason::MissedHandshake)
+    );
+    assert_eq!(
+        finding_codes(&report),
+        ["tls_keylog_unmatched", "sstp_not_decrypted", "sstp_encrypted"]
+    );
+    // The encrypted close_notify is not read as a clear alert.
+    assert_eq!(
+        s.tls.as_ref().map(|t| t.alerts.iter().all(|a| a.encrypted)),
+        Some(true)
+    );
+}

@@ -139,15 +139,24 @@ impl Finding {
     }
 }
 
-/// The frames of a TLS connection's ClientHello and ServerHello.
+/// The frames of a TLS connection's ClientHello and ServerHello (or, when
+/// the capture missed them, of its first records).
 pub(crate) fn connection_start_frames(tls: &crate::tls::connection::TlsFacts) -> Vec<u64> {
-    [
+    let hellos: Vec<u64> = [
         tls.client_hello.as_ref().map(|h| h.at.frame),
         tls.server_hello.as_ref().map(|h| h.at.frame),
     ]
     .into_iter()
     .flatten()
-    .collect()
+    .collect();
+    if !hellos.is_empty() {
+        return hellos;
+    }
+    // No hello in the capture: the first record of each direction.
+    [&tls.client_to_server, &tls.server_to_client]
+        .iter()
+        .filter_map(|d| d.first_record.map(|a| a.frame))
+        .collect()
 }
 
 /// `frame.number in {…}` for the listed frames.

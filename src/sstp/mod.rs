@@ -5,7 +5,7 @@
 //!
 //! Owns the bytes of a connection once they are known to be SSTP or TLS
 //! that may carry it: [`session`] runs TLS through [`crate::tls`] (whose
-//! application data, once decryption exists, takes the same path as
+//! application data, when secrets decrypt it, takes the same path as
 //! plaintext), then [`http`] reads the request and the response, [`stream`]
 //! frames the rest of each direction and [`wire`] decodes every packet;
 //! data packets feed the PPP decoder ([`crate::ppp`]); [`binding`] checks

@@ -400,7 +400,7 @@ pub struct TlsProblem {
     pub frame: u64,
     /// Stable code: `gap`, `partial_record`, `framing_lost`, `resync`,
     /// `malformed_handshake`, `handshake_too_long`, `malformed_alert`,
-    /// `partial_handshake_message`, `unexpected_message`.
+    /// `partial_handshake_message`, `unexpected_message`, `decrypt_failed`.
     pub kind: &'static str,
     pub detail: String,
 }
@@ -1041,6 +1041,14 @@ impl Core {
             }
         }
 
+        if rec.content_type == ContentType::APPLICATION_DATA
+            && !self.keys.client_hello_seen
+            && !self.server_hello_seen
+        {
+            // The capture began after the handshake: this direction's
+            // records are all protected, alerts included.
+            self.side(direction).protected = true;
+        }
         let protected = if self.tls13 {
             // Only application_data records are protected in TLS 1.3; the
             // compatibility ChangeCipherSpec is not (RFC 8446 §5, §D.4).

@@ -1,6 +1,6 @@
 //! TLS as SSTP carries it: what a capture shows of a TLS connection without
-//! keys (record layer, the clear handshake, alerts), and the seams where a
-//! decryptor joins later.
+//! keys (record layer, the clear handshake, alerts), and its decryption
+//! when secrets are given.
 //!
 //! Layers, each fed by the one before:
 //! * [`record`] frames TLS records (RFC 5246 §6.2, RFC 8446 §5.1) out of
@@ -16,6 +16,10 @@
 //!   what a cipher suite means for record protection, the key derivations
 //!   (PRF, SSL 3.0, HKDF-Expand-Label) and the opening of one protected
 //!   record with one direction's keys.
+//! * [`keylog`] reads NSS key logs; [`secrets`] the `--keylog` and
+//!   `--server-key` files; [`decrypt`] keeps the secrets of one analysis
+//!   (with those a pcapng carries and the sessions learnt for resumption)
+//!   and implements [`connection::Decryptor`] per connection.
 //! * [`connection`] tracks one TCP connection: records from both
 //!   directions go through an optional [`connection::Decryptor`] and then
 //!   to the handshake, alert and application-data consumers; the result is

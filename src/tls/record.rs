@@ -339,6 +339,20 @@ pub fn looks_like_tls(buf: &[u8]) -> bool {
     }
 }
 
+/// True when `buf` starts with a TLS application_data record header
+/// (type 23, version TLS 1.0–1.2 on the record layer, a length no record
+/// exceeds): how a TLS connection looks when the capture began after its
+/// handshake. Only for connections whose TCP handshake was not captured
+/// either; with a SYN seen, TLS must start with a ClientHello.
+pub fn looks_like_tls_midstream(buf: &[u8]) -> bool {
+    match (buf.first(), buf.get(1), buf.get(2), be16(buf, 3)) {
+        (Some(&23), Some(&3), Some(&minor), Some(len)) => {
+            (1..=3).contains(&minor) && len > 0 && usize::from(len) <= MAX_FRAGMENT_LEN
+        }
+        _ => false,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// `buf` starts at a record boundary.
