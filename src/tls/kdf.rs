@@ -368,7 +368,7 @@ pub(crate) fn unhex(s: &str) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::tls::codes::CipherSuite;
     use crate::tls::suites::suite_params;
@@ -494,7 +494,7 @@ mod tests {
     1e db 35 95 b8 18 b3 52 58 f3 07 3f e6 af 8a a6
     ab c3 a4 ed 66 3a 46 86 b6 e5 49 2a 7c f7 8c c2
     ac 22 bb 13 15 0f d8 62 a2 39 23 7b c2 ff 28 fb";
-    const SSL3_KEY_BLOCK: &str = "
+    pub(crate) const SSL3_KEY_BLOCK: &str = "
     11 60 e4 e1 74 e9 a1 cf 67 f9 b7 bc ef bc a7 c7
     b3 f7 33 aa b2 42 d0 1c a6 4e fb e9 9b 13 dd 29
     63 aa 17 1f 47 71 95 71 08 e0 4b 8e e1 da 7b 4a
@@ -518,7 +518,7 @@ mod tests {
     d7 4a 3a f2 28 47 46 c4 37 42 72 12 f1 85 38 20
     9b b8 f7 9b ab 20 4a 55 27 84 f8 ac 35 30 38 df
     72 e5 3b d9 d9 ca dc 3e 83 3a a9 77 3e 51 ed 9e";
-    const TLS10_KEY_BLOCK: &str = "
+    pub(crate) const TLS10_KEY_BLOCK: &str = "
     8a f9 87 6b bb 19 e3 83 9a 0e 2f 2d 8b 75 2d 06
     5c ac 71 cb 99 21 86 5f 68 ba 99 37 9c ab b2 51
     d0 0f 60 23 75 a8 e1 77 47 fa f2 81 a5 5b 45 d9
@@ -716,11 +716,11 @@ mod tests {
     }
 
     /// RFC 8448 §3 traffic secrets.
-    const RFC8448_SERVER_HS_SECRET: &str =
+    pub(crate) const RFC8448_SERVER_HS_SECRET: &str =
         "b6 7b 7d 69 0c c1 6c 4e 75 e5 42 13 cb 2d 37 b4 e9 c9 12 bc de d9 10 5d 42 be fd 59 d3 91 ad 38";
     pub(crate) const RFC8448_SERVER_APP_SECRET: &str =
         "a1 1a f9 f0 55 31 f8 56 ad 47 11 6b 45 a9 50 32 82 04 b4 f4 4b fb 6b 3a 4b 4f 1f 3f cb 63 16 43";
-    const RFC8448_CLIENT_APP_SECRET: &str =
+    pub(crate) const RFC8448_CLIENT_APP_SECRET: &str =
         "9e 40 64 6c e7 9a 7f 9d c0 5a f8 88 9b ce 65 52 87 5a fa 0b 06 df 00 87 f7 92 eb b7 c1 75 04 a5";
 
     /// RFC 8448 §3 "derive write traffic keys" for the server's handshake

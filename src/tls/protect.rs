@@ -592,6 +592,10 @@ fn tls13_keys(params: &SuiteParams, secret: &[u8]) -> Option<(AeadCipher, [u8; 1
 
 #[cfg(test)]
 mod tests {
+    use crate::tls::kdf::tests::{
+        RFC8448_CLIENT_APP_SECRET, RFC8448_SERVER_APP_SECRET, RFC8448_SERVER_HS_SECRET, SSL3_KEY_BLOCK,
+        TLS10_KEY_BLOCK,
+    };
     use aes::cipher::BlockEncrypt;
     use hmac::{Hmac, Mac};
     use sha2::{Sha256, Sha384};
@@ -790,13 +794,6 @@ mod tests {
 
     // ---- TLS 1.3
 
-    const RFC8448_SERVER_HS_SECRET: &str =
-        "b6 7b 7d 69 0c c1 6c 4e 75 e5 42 13 cb 2d 37 b4 e9 c9 12 bc de d9 10 5d 42 be fd 59 d3 91 ad 38";
-    const RFC8448_SERVER_APP_SECRET: &str =
-        "a1 1a f9 f0 55 31 f8 56 ad 47 11 6b 45 a9 50 32 82 04 b4 f4 4b fb 6b 3a 4b 4f 1f 3f cb 63 16 43";
-    const RFC8448_CLIENT_APP_SECRET: &str =
-        "9e 40 64 6c e7 9a 7f 9d c0 5a f8 88 9b ce 65 52 87 5a fa 0b 06 df 00 87 f7 92 eb b7 c1 75 04 a5";
-
     /// RFC 8448 §3: the server's encrypted flight (EncryptedExtensions,
     /// Certificate, CertificateVerify, Finished in one record).
     const RFC8448_SERVER_HS_RECORD: &str = "
@@ -970,16 +967,6 @@ mod tests {
 
     // Wireshark's view (tshark with `-o tls.debug_file`) of two real captures
     // decrypted with the server's RSA key: key blocks and record ciphertext.
-    const SSL3_KEY_BLOCK: &str = "
-    11 60 e4 e1 74 e9 a1 cf 67 f9 b7 bc ef bc a7 c7
-    b3 f7 33 aa b2 42 d0 1c a6 4e fb e9 9b 13 dd 29
-    63 aa 17 1f 47 71 95 71 08 e0 4b 8e e1 da 7b 4a
-    5a f3 c2 32 bd e0 a5 82 6d 14 44 3a d6 cb 2d c0
-    7d 57 be a8 37 de 5d d9 a1 07 fd 1b 22 71 b9 4b
-    7a 1e 0f 70 37 14 97 0a f0 db 98 3b 7b 74 e3 2d
-    51 66 2e 31 68 90 ac 6f e6 53 3c c9 5e 48 0c 05
-    bc 9f 92 e7 f9 91 98 f5 95 1c c4 bf d9 cb 26 ef
-    35 70 5e ad 21 22 3e f6";
     const SSL3_CLIENT_FINISHED: &str = "
     a9 d8 d7 35 bc 39 56 98 ad 87 61 2a c4 8f cc 03
     cb 93 80 81 b0 4a c4 d2 09 71 3e 90 3c 8d e0 95
@@ -1021,14 +1008,6 @@ mod tests {
     const SSL3_SERVER_HELLO_REQUEST: &str = "
     97 bf 26 c7 53 58 9c 85 33 d1 67 93 e2 39 87 78
     29 6a 84 dc d7 26 11 7d 83 66 04 74 8b fa 66 26";
-    const TLS10_KEY_BLOCK: &str = "
-    8a f9 87 6b bb 19 e3 83 9a 0e 2f 2d 8b 75 2d 06
-    5c ac 71 cb 99 21 86 5f 68 ba 99 37 9c ab b2 51
-    d0 0f 60 23 75 a8 e1 77 47 fa f2 81 a5 5b 45 d9
-    bc e7 46 6d a9 62 10 a3 e8 3c c7 22 b6 15 2b b4
-    05 38 12 b5 5b 4c 70 35 bc f1 34 1a c7 01 50 a6
-    16 bd 46 af 9b 29 43 00 f8 bb 9f bb a5 fb 83 ee
-    ab e5 1e 9b a6 19 45 75";
     const TLS10_CLIENT_FINISHED: &str = "
     e0 55 63 0c de fb e2 48 0d 0e 9a fd c4 03 61 fe
     73 22 90 14 d7 d3 0b b6 48 04 1f fc 8e b5 af d5
