@@ -383,12 +383,16 @@ impl ConnectionDecryptor {
         let rsa = keys.cipher_suite.map(|s| s.key_exchange()) == Some(KeyExchange::Rsa);
         let server_keys = &store.given.server_keys;
         if let (true, Some(encrypted), false) = (rsa, encrypted, server_keys.is_empty()) {
-            let modulus = keys.server_certificate.as_deref().and_then(rsa_modulus);
+            // With the certificate in the capture only the key with its
+            // modulus can be right (none, for a certificate without an RSA
+            // key); without it every key is tried.
+            let modulus = keys.server_certificate.as_deref().map(rsa_modulus);
             let candidates: Vec<usize> = (0..server_keys.len())
-                .filter(|&i| {
-                    modulus
-                        .as_deref()
-                        .is_none_or(|m| server_keys.get(i).is_some_and(|k| k.key.modulus() == m))
+                .filter(|&i| match &modulus {
+                    None => true,
+                    Some(m) => server_keys
+                        .get(i)
+                        .is_some_and(|k| m.as_deref() == Some(k.key.modulus())),
                 })
                 .collect();
             for i in &candidates {
@@ -613,5 +617,174 @@ impl Decryptor for ConnectionDecryptor {
             records_failed: self.failed,
             first_failure: self.first_failure.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::Timestamp;
+    use crate::crypto::rsa::tests::KEY_PKCS1;
+    use crate::tls::codes::{CipherSuite, ContentType};
+    use crate::tls::secrets::{parse_server_keys, ServerKey};
+
+    const C2S: Direction = Direction::ClientToServer;
+
+    fn store(key_log: Option<&str>, server_key: bool) -> SecretStore {
+        let mut s = TlsSecrets::default();
+        if let Some(text) = key_log {
+            s.keylog.parse(text.as_bytes());
+            s.key_log_files.push("test.keylog".into());
+        }
+        if server_key {
+            s.server_keys.extend(
+                parse_server_keys(KEY_PKCS1.as_bytes(), "k.pem")
+                    .unwrap()
+                    .into_iter()
+                    .map(|key| ServerKey {
+                        source: "k.pem".into(),
+                        key,
+                    }),
+            );
+        }
+        SecretStore::new(Arc::new(s))
+    }
+
+    fn keys(suite: u16, version: ProtocolVersion) -> KeyMaterial {
+        KeyMaterial {
+            version: Some(version),
+            cipher_suite: Some(CipherSuite(suite)),
+            client_random: Some([1; 32]),
+            server_random: Some([2; 32]),
+            session_id: vec![9; 32],
+            client_key_exchange: Some(vec![0; 130]),
+            encrypted_premaster: Some(vec![0x55; 128]),
+            client_hello_seen: true,
+            server_hello_seen: true,
+            ..KeyMaterial::default()
+        }
+    }
+
+    /// The reason after the client's ChangeCipherSpec (TLS ≤ 1.2) or its
+    /// first protected record (TLS 1.3).
+    fn reason(store: &SecretStore, k: &KeyMaterial) -> Option<NotDecryptedReason> {
+        let mut d = store.decryptor();
+        d.change_cipher_spec(k, C2S);
+        let rec = Record {
+            content_type: ContentType::APPLICATION_DATA,
+            version: ProtocolVersion::TLS_1_2,
+            fragment: &[0; 40],
+            first_frame: 1,
+            frame: 1,
+            ts: Timestamp::new(0, 0),
+            offset: 0,
+        };
+        if k.version == Some(ProtocolVersion::TLS_1_3) {
+            assert_eq!(d.decrypt(k, C2S, &rec), Opened::NoKeys);
+        }
+        d.report(k).reason
+    }
+
+    #[test]
+    fn each_reason_a_connection_is_not_decrypted() {
+        use NotDecryptedReason as R;
+        let tls12 = ProtocolVersion::TLS_1_2;
+        let other = format!("CLIENT_RANDOM {} {}", "07".repeat(32), "08".repeat(48));
+        let log = Some(other.as_str());
+        // Camellia: not a suite tunnelscope opens.
+        assert_eq!(
+            reason(&store(log, false), &keys(0x0041, tls12)),
+            Some(R::UnsupportedSuite)
+        );
+        // A key log without this client random.
+        assert_eq!(
+            reason(&store(log, false), &keys(0xc02f, tls12)),
+            Some(R::NoSecret)
+        );
+        // ECDHE with only a server key.
+        assert_eq!(
+            reason(&store(None, true), &keys(0xc02f, tls12)),
+            Some(R::EphemeralKeyExchange)
+        );
+        // TLS 1.3 with only a server key, and with a key log that lacks it.
+        let tls13 = ProtocolVersion::TLS_1_3;
+        assert_eq!(
+            reason(&store(None, true), &keys(0x1301, tls13)),
+            Some(R::EphemeralKeyExchange)
+        );
+        assert_eq!(
+            reason(&store(log, false), &keys(0x1301, tls13)),
+            Some(R::NoSecret)
+        );
+        // RSA key exchange, no certificate seen: the key is tried and the
+        // premaster does not decrypt.
+        assert_eq!(
+            reason(&store(None, true), &keys(0x002f, tls12)),
+            Some(R::PremasterUndecryptable)
+        );
+        // RSA with a certificate whose modulus is not the key's.
+        let mut k = keys(0x002f, tls12);
+        k.server_certificate = Some(crate::tls::x509::tests::leaf_der());
+        assert_eq!(reason(&store(None, true), &k), Some(R::ServerKeyMismatch));
+        // An abbreviated handshake resuming an unknown session.
+        let mut k = keys(0x002f, tls12);
+        k.client_key_exchange = None;
+        k.encrypted_premaster = None;
+        assert_eq!(reason(&store(None, true), &k), Some(R::ResumedSessionUnknown));
+        // No hellos: the capture began mid-connection.
+        let mut k = keys(0x002f, tls12);
+        k.client_hello_seen = false;
+        assert_eq!(reason(&store(None, true), &k), Some(R::MissedHandshake));
+    }
+
+    #[test]
+    fn a_logged_master_secret_yields_openers_and_a_wrong_one_fails_records() {
+        let log = format!("CLIENT_RANDOM {} {}", "01".repeat(32), "08".repeat(48));
+        let s = store(Some(&log), false);
+        let k = keys(0xc02f, ProtocolVersion::TLS_1_2);
+        let mut d = s.decryptor();
+        d.change_cipher_spec(&k, C2S);
+        let rec = Record {
+            content_type: ContentType::APPLICATION_DATA,
+            version: ProtocolVersion::TLS_1_2,
+            fragment: &[0; 40],
+            first_frame: 7,
+            frame: 8,
+            ts: Timestamp::new(0, 0),
+            offset: 0,
+        };
+        // Keys exist; the record (not sealed with them) fails its tag.
+        assert!(matches!(d.decrypt(&k, C2S, &rec), Opened::Failed(_)));
+        let r = d.report(&k);
+        assert_eq!(r.reason, Some(NotDecryptedReason::WrongSecret));
+        assert_eq!(r.secret_source, Some(SecretSource::KeyLog));
+        assert_eq!(r.records_failed, 1);
+        assert_eq!(r.first_failure.map(|f| f.frame), Some(8));
+        // The store learnt the session for resumption.
+        assert_eq!(s.inner.borrow().sessions.len(), 1);
+    }
+
+    #[test]
+    fn capture_secrets_are_read_and_counted() {
+        let s = store(None, false);
+        assert!(!s.has_secrets());
+        let log = format!("CLIENT_RANDOM {} {}\n", "01".repeat(32), "08".repeat(48));
+        s.add_capture_secrets(SECRETS_TYPE_TLS_KEY_LOG, log.as_bytes());
+        s.add_capture_secrets(0x5747_4b4c, b"wireguard");
+        assert!(s.has_secrets());
+        let u = s.usage().unwrap();
+        assert_eq!(
+            (
+                u.capture_secrets.blocks,
+                u.capture_secrets.tls_key_log_blocks,
+                u.capture_secrets.other_blocks
+            ),
+            (3 - 1, 1, 1)
+        );
+        assert_eq!(u.capture_secrets.key_log.secrets, 1);
+        let k = keys(0xc02f, ProtocolVersion::TLS_1_2);
+        let mut d = s.decryptor();
+        d.change_cipher_spec(&k, C2S);
+        assert_eq!(d.source, Some(SecretSource::CaptureSecrets));
     }
 }

@@ -899,6 +899,14 @@ pub(crate) mod tests {
         "accae5eff3a7eb0f",
     );
 
+    #[test]
+    fn rsa_modulus_of_rsa_certificates_only() {
+        let m = rsa_modulus(crate::synth::certs::VPN_CERT_DER).unwrap();
+        assert_eq!((m.len(), &m[..4]), (256, &[0xe6, 0x89, 0x4e, 0x19][..]));
+        assert_eq!(rsa_modulus(&leaf_der()), None, "an EC key");
+        assert_eq!(rsa_modulus(&[0x30, 0x00]), None);
+    }
+
     pub(crate) fn leaf_der() -> Vec<u8> {
         unhex(LEAF_DER)
     }
