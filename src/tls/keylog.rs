@@ -182,13 +182,15 @@ impl KeyLog {
     fn line(&mut self, line: &[u8]) {
         self.stats.lines += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // Checked first, so that a line is judged the same whether it came
+        // whole or in chunks (whose overlong tail is not kept).
+        if line.len() > MAX_LINE_LEN {
+            self.stats.malformed_lines += 1;
+            return;
+        }
         let trimmed = line.trim_ascii();
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
             self.stats.comments += 1;
-            return;
-        }
-        if line.len() > MAX_LINE_LEN {
-            self.stats.malformed_lines += 1;
             return;
         }
         let mut words = trimmed
@@ -418,6 +420,25 @@ mod tests {
         log.end();
         let s = log.stats();
         assert_eq!((s.malformed_lines, s.secrets), (1, 1));
+    }
+
+    /// Found by the `keylog` fuzz target: an overlong comment line was a
+    /// comment when read whole and malformed when read in chunks.
+    #[test]
+    fn an_overlong_comment_reads_the_same_whole_and_in_chunks() {
+        let mut text = b"\r".to_vec();
+        text.extend([b'#'; 1500]);
+        text.extend(b"\x01\t\x85\r\n# short comment\n");
+        let mut whole = KeyLog::new();
+        whole.parse(&text);
+        let mut pieces = KeyLog::new();
+        for chunk in text.chunks(93) {
+            pieces.push(chunk);
+        }
+        pieces.end();
+        assert_eq!(whole.stats(), pieces.stats());
+        let s = whole.stats();
+        assert_eq!((s.lines, s.comments, s.malformed_lines), (2, 1, 1));
     }
 
     #[test]
