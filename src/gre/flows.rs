@@ -38,8 +38,50 @@ fn ppp_side(d: FlowDirection) -> Direction {
 /// their call's lifetime).
 const EVIDENCE_FRAMES: usize = 16;
 
-/// An empty slot of the per-Call-ID cache.
+/// An empty slot of the per-Call-ID cache; no reverse flow or PPP link in
+/// a [`FlowHead`].
 const NO_FLOW: u32 = u32::MAX;
+
+/// An index as a [`FlowHead`] or the per-Call-ID cache holds it.
+fn slot_of(index: Option<usize>) -> u32 {
+    index.and_then(|i| u32::try_from(i).ok()).unwrap_or(NO_FLOW)
+}
+
+/// What every packet of a flow reads before and after its tracker: one
+/// cache line, the first of the flow, right before the tracker's own
+/// (a capture interleaves many calls, so a flow's state has usually left
+/// the first-level cache when its next packet comes, and each line costs
+/// a miss). Indexes are [`NO_FLOW`] when absent.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct FlowHead {
+    /// [`GreFlow::src`] and [`GreFlow::dst`], which the Call ID slot is
+    /// checked against.
+    src: IpAddr,
+    dst: IpAddr,
+    /// Packets taken, capture duplicates included.
+    seen: u64,
+    /// [`GreFlow::reverse`].
+    reverse: u32,
+    /// The PPP link this flow's payloads belong to.
+    link: u32,
+    /// [`GreFlow::call`] is set.
+    has_call: bool,
+    call_up: bool,
+    call_ended: bool,
+    /// Which side of the PPP link this flow carries.
+    ppp_direction: Direction,
+}
+
+const _: () = assert!(core::mem::size_of::<FlowHead>() == 64);
+// The head, then the tracker's hot lines.
+const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
+
+impl FlowHead {
+    fn link(&self) -> Option<usize> {
+        (self.link != NO_FLOW).then_some(self.link as usize)
+    }
+}
 
 /// Acks kept per flow while its reverse flow is unknown.
 const UNPAIRED_ACKS: usize = 64;
@@ -72,33 +114,22 @@ pub enum FlowDirection {
 /// One GRE flow as the report lists it.
 ///
 /// Laid out in declaration order (`repr(C)`) so that what every packet
-/// touches (the tracker's hot state, the addresses, the call's state, the
-/// reverse flow and the PPP link) shares the first cache lines; the
-/// serialised fields keep their order.
+/// touches, the [`FlowHead`] and the tracker's hot state (which comes
+/// first in the tracker), are the first four cache lines, one after the
+/// other; the serialised fields keep their order.
 #[derive(Debug, Clone, Serialize)]
 #[repr(C)]
 pub struct GreFlow {
     #[serde(skip)]
+    head: FlowHead,
+    #[serde(skip)]
     tracker: DirectionTracker,
     pub src: IpAddr,
     pub dst: IpAddr,
-    /// Packets taken, capture duplicates included.
-    #[serde(skip)]
-    seen: u64,
     #[serde(skip)]
     pub(crate) call: Option<CallRef>,
     /// Index in `gre_flows` of the opposite direction, when known.
     pub reverse: Option<usize>,
-    /// The PPP link this flow's payloads belong to.
-    #[serde(skip)]
-    link: Option<usize>,
-    #[serde(skip)]
-    call_up: bool,
-    #[serde(skip)]
-    call_ended: bool,
-    /// Which side of the PPP link this flow carries.
-    #[serde(skip)]
-    ppp_direction: Direction,
     pub call_id: u16,
     /// The session id (`pptp-N`) once the report is built.
     pub session: Option<String>,
@@ -374,7 +405,7 @@ impl GreTable {
                 };
                 match flow.call {
                     Some(existing) if existing == call => {
-                        flow.call_up |= up;
+                        flow.head.call_up |= up;
                         if window != 0 {
                             flow.tracker.set_peer_window(window);
                         }
@@ -392,13 +423,14 @@ impl GreTable {
                         // It came early only if the set-up is in the capture
                         // (a call first seen mid-session was already up).
                         flow.call = Some(call);
+                        flow.head.has_call = true;
                         flow.direction = Some(direction);
-                        flow.ppp_direction = ppp_side(direction);
-                        flow.call_up = up;
+                        flow.head.ppp_direction = ppp_side(direction);
+                        flow.head.call_up = up;
                         // Its PPP link becomes the call's, unless the call
                         // already has one.
-                        match (self.call_links.get(&call).copied(), flow.link) {
-                            (Some(existing), _) => flow.link = Some(existing),
+                        match (self.call_links.get(&call).copied(), flow.head.link()) {
+                            (Some(existing), _) => flow.head.link = slot_of(Some(existing)),
                             (None, Some(l)) => {
                                 self.call_links.insert(call, l);
                                 if let Some(slot) = self.links.get_mut(l) {
@@ -408,7 +440,7 @@ impl GreTable {
                             (None, None) => {}
                         }
                         if keys.setup_seen {
-                            flow.before_call = flow.seen;
+                            flow.before_call = flow.head.seen;
                             flow.before_call_frames = flow.first_frames.clone();
                         }
                         if window != 0 {
@@ -424,7 +456,7 @@ impl GreTable {
     /// The call's set-up completed (reply with result 1, or connected).
     pub fn call_up(&mut self, call: CallRef) {
         for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
-            flow.call_up = true;
+            flow.head.call_up = true;
         }
         for e in self.expected.values_mut().filter(|e| e.call == call) {
             e.up = true;
@@ -434,16 +466,16 @@ impl GreTable {
     /// The call was cleared: later GRE on its keys is "after the call".
     pub fn end_call(&mut self, call: CallRef) {
         for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
-            flow.call_ended = true;
+            flow.head.call_ended = true;
         }
         self.expected.retain(|_, e| e.call != call);
     }
 
     /// Takes one GRE packet (the bytes from the GRE header on, trimmed to
     /// the IP payload).
-    // Inlined into the pipeline's per-packet closure, its only caller, with
-    // the header decoder and the tracker inlined into it: one function per
-    // GRE packet.
+    // One function per GRE packet, called from the decoder's GRE delivery:
+    // the header decoder, the flow table, both trackers and the PPP link's
+    // fast path are inlined into it.
     #[inline]
     pub fn packet(
         &mut self,
@@ -481,7 +513,7 @@ impl GreTable {
         let cached = self.by_call_id.get(slot).and_then(|&i| {
             self.flows
                 .get(i as usize)
-                .filter(|f| f.src == src && f.dst == dst)
+                .filter(|f| f.head.src == src && f.head.dst == dst)
                 .map(|_| i as usize)
         });
         let index = match cached {
@@ -501,20 +533,24 @@ impl GreTable {
         let Some(flow) = self.flows.get_mut(index) else {
             return;
         };
-        flow.seen += 1;
+        let head = &mut flow.head;
+        head.seen += 1;
+        let seen_before = head.seen - 1;
+        let (has_call, call_up, call_ended) = (head.has_call, head.call_up, head.call_ended);
+        let (link, reverse, ppp_direction) = (head.link(), head.reverse, head.ppp_direction);
         // The first packets' frames: `seen` counts every packet this flow
         // took, so it says when there were fewer than EVIDENCE_FRAMES
         // without a look at the vector, which lies on another cache line.
-        if flow.seen <= EVIDENCE_FRAMES as u64 {
+        if seen_before < EVIDENCE_FRAMES as u64 {
             flow.first_frames.push(frame);
         }
-        if flow.call.is_some() {
-            if flow.call_ended {
+        if has_call {
+            if call_ended {
                 flow.after_call += 1;
                 if flow.after_call_frames.len() < EVIDENCE_FRAMES {
                     flow.after_call_frames.push(frame);
                 }
-            } else if !flow.call_up {
+            } else if !call_up {
                 flow.before_call += 1;
                 if flow.before_call_frames.len() < EVIDENCE_FRAMES {
                     flow.before_call_frames.push(frame);
@@ -527,22 +563,20 @@ impl GreTable {
         let seen = flow.tracker.on_packet(&pkt, ts, frame, origin);
         // The PPP frame goes to the call's link once: not the capture's
         // second copy, not an ack-only packet.
-        if let (Some(l), Some(_)) = (flow.link, pkt.seq) {
+        if let (Some(l), Some(_)) = (link, pkt.seq) {
             if seen.event != SeqEvent::CaptureDuplicate && !pkt.payload.is_empty() {
                 if let Some(slot) = self.links.get_mut(l) {
-                    slot.link.frame(flow.ppp_direction, frame, ts, pkt.payload);
+                    slot.link.frame(ppp_direction, frame, ts, pkt.payload);
                 }
             }
         }
-        match (seen.ack, flow.reverse) {
-            (Some(ack), Some(r)) => {
-                if let Some(rev) = self.flows.get_mut(r) {
+        match (seen.ack, reverse) {
+            (Some(ack), r) if r != NO_FLOW => {
+                if let Some(rev) = self.flows.get_mut(r as usize) {
                     rev.tracker.on_peer_ack(ack, ts);
                 }
             }
-            (Some(ack), None) if flow.unpaired_acks.len() < UNPAIRED_ACKS => {
-                flow.unpaired_acks.push((ack, ts))
-            }
+            (Some(ack), _) if flow.unpaired_acks.len() < UNPAIRED_ACKS => flow.unpaired_acks.push((ack, ts)),
             _ => {}
         }
     }
@@ -588,6 +622,17 @@ impl GreTable {
             .copied();
         let index = self.flows.len();
         self.flows.push(GreFlow {
+            head: FlowHead {
+                src: key.src,
+                dst: key.dst,
+                seen: 0,
+                reverse: NO_FLOW,
+                link: NO_FLOW,
+                has_call: expected.is_some(),
+                call_up: expected.is_some_and(|e| e.up),
+                call_ended: false,
+                ppp_direction: Direction::ClientToServer,
+            },
             src: key.src,
             dst: key.dst,
             call_id: key.call_id,
@@ -608,12 +653,7 @@ impl GreTable {
             call: expected.map(|e| e.call),
             session_hosts: if expected.is_none() { session_hosts } else { None },
             tracker,
-            call_up: expected.is_some_and(|e| e.up),
-            call_ended: false,
-            seen: 0,
             unpaired_acks: Vec::new(),
-            link: None,
-            ppp_direction: Direction::ClientToServer,
         });
         self.current.insert(key, index);
         match expected {
@@ -621,8 +661,8 @@ impl GreTable {
                 self.pair_call_flows(e.call);
                 let link = self.link_of_call(e.call);
                 if let Some(f) = self.flows.get_mut(index) {
-                    f.link = link;
-                    f.ppp_direction = ppp_side(e.direction);
+                    f.head.link = slot_of(link);
+                    f.head.ppp_direction = ppp_side(e.direction);
                 }
             }
             None => {
@@ -632,14 +672,14 @@ impl GreTable {
                 let reverse = self.flows.get(index).and_then(|f| f.reverse);
                 let shared = reverse
                     .and_then(|r| self.flows.get(r))
-                    .map(|r| (r.link, r.ppp_direction));
+                    .map(|r| (r.head.link(), r.head.ppp_direction));
                 let (link, direction) = match shared {
                     Some((Some(l), d)) => (Some(l), d.reverse()),
                     _ => (self.new_link(None), Direction::ClientToServer),
                 };
                 if let Some(f) = self.flows.get_mut(index) {
-                    f.link = link;
-                    f.ppp_direction = direction;
+                    f.head.link = slot_of(link);
+                    f.head.ppp_direction = direction;
                 }
             }
         }
@@ -655,6 +695,7 @@ impl GreTable {
             if let Some(f) = self.flows.get_mut(me) {
                 if f.reverse != Some(other) {
                     f.reverse = Some(other);
+                    f.head.reverse = slot_of(Some(other));
                     if let Some(list) = acks.get_mut(slot) {
                         *list = std::mem::take(&mut f.unpaired_acks);
                     }
@@ -738,7 +779,7 @@ impl GreTable {
             })
             .collect();
         for (i, flow) in self.flows.iter().enumerate() {
-            if let Some(l) = flow.link.and_then(|l| links.get_mut(l)) {
+            if let Some(l) = flow.head.link().and_then(|l| links.get_mut(l)) {
                 l.flows.push(i);
                 if l.call.is_none() {
                     l.call = flow.call;
@@ -815,12 +856,15 @@ impl GreTable {
                     continue;
                 }
                 o.call = Some(call);
+                o.head.has_call = true;
                 o.direction = Some(direction);
                 o.adopted = true;
                 o.reverse = Some(i);
+                o.head.reverse = slot_of(Some(i));
             }
             if let Some(f) = self.flows.get_mut(i) {
                 f.reverse = Some(j);
+                f.head.reverse = slot_of(Some(j));
             }
         }
     }
