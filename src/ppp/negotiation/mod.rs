@@ -410,14 +410,14 @@ impl PppLink {
     #[inline(always)]
     fn data_frame(&mut self, direction: Direction, frame: u64, ts: Timestamp, bytes: &[u8]) -> bool {
         // The Address/Control and Protocol forms `parse_frame` reads (RFC
-        // 1661 §6.5, §6.6; RFC 1662 §3.1).
-        let (address_control, rest) = match bytes {
-            [wire::frame::ALL_STATIONS, wire::frame::UI_CONTROL, rest @ ..] => (true, rest),
-            _ => (false, bytes),
-        };
-        let (protocol_compressed, protocol, info) = match rest {
-            [first, info @ ..] if first & 1 == 1 => (true, *first, info),
-            [0, second, info @ ..] => (false, *second, info),
+        // 1661 §6.5, §6.6; RFC 1662 §3.1) for a protocol number below 0x100:
+        // after `FF 03` or without it, one odd byte or `00` and a byte.
+        use wire::frame::{ALL_STATIONS as FF, UI_CONTROL as UI};
+        let (address_control, protocol_compressed, protocol, info) = match bytes {
+            [FF, UI, 0, protocol, info @ ..] => (true, false, *protocol, info),
+            [FF, UI, protocol, info @ ..] if protocol & 1 == 1 => (true, true, *protocol, info),
+            [0, protocol, info @ ..] => (false, false, *protocol, info),
+            [protocol, info @ ..] if protocol & 1 == 1 => (false, true, *protocol, info),
             _ => return false,
         };
         let t = &mut self.tally[ix(direction)];
