@@ -69,6 +69,9 @@ struct FlowHead {
     has_call: bool,
     call_up: bool,
     call_ended: bool,
+    /// The flow has a call that is not up, or is over: its packets are
+    /// counted before or after the call (see [`FlowHead::settle`]).
+    outside_call: bool,
     /// Which side of the PPP link this flow carries.
     ppp_direction: Direction,
 }
@@ -78,6 +81,11 @@ const _: () = assert!(core::mem::size_of::<FlowHead>() == 64);
 const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
 
 impl FlowHead {
+    /// Sets `outside_call` from the call's state.
+    fn settle(&mut self) {
+        self.outside_call = self.has_call && (self.call_ended || !self.call_up);
+    }
+
     fn link(&self) -> Option<usize> {
         (self.link != NO_FLOW).then_some(self.link as usize)
     }
@@ -406,6 +414,7 @@ impl GreTable {
                 match flow.call {
                     Some(existing) if existing == call => {
                         flow.head.call_up |= up;
+                        flow.head.settle();
                         if window != 0 {
                             flow.tracker.set_peer_window(window);
                         }
@@ -427,6 +436,7 @@ impl GreTable {
                         flow.direction = Some(direction);
                         flow.head.ppp_direction = ppp_side(direction);
                         flow.head.call_up = up;
+                        flow.head.settle();
                         // Its PPP link becomes the call's, unless the call
                         // already has one.
                         match (self.call_links.get(&call).copied(), flow.head.link()) {
@@ -457,6 +467,7 @@ impl GreTable {
     pub fn call_up(&mut self, call: CallRef) {
         for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
             flow.head.call_up = true;
+            flow.head.settle();
         }
         for e in self.expected.values_mut().filter(|e| e.call == call) {
             e.up = true;
@@ -467,6 +478,7 @@ impl GreTable {
     pub fn end_call(&mut self, call: CallRef) {
         for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
             flow.head.call_ended = true;
+            flow.head.settle();
         }
         self.expected.retain(|_, e| e.call != call);
     }
@@ -536,7 +548,7 @@ impl GreTable {
         let head = &mut flow.head;
         head.seen += 1;
         let seen_before = head.seen - 1;
-        let (has_call, call_up, call_ended) = (head.has_call, head.call_up, head.call_ended);
+        let (outside_call, call_ended) = (head.outside_call, head.call_ended);
         let (link, reverse, ppp_direction) = (head.link(), head.reverse, head.ppp_direction);
         // The first packets' frames: `seen` counts every packet this flow
         // took, so it says when there were fewer than EVIDENCE_FRAMES
@@ -544,13 +556,13 @@ impl GreTable {
         if seen_before < EVIDENCE_FRAMES as u64 {
             flow.first_frames.push(frame);
         }
-        if has_call {
+        if outside_call {
             if call_ended {
                 flow.after_call += 1;
                 if flow.after_call_frames.len() < EVIDENCE_FRAMES {
                     flow.after_call_frames.push(frame);
                 }
-            } else if !call_up {
+            } else {
                 flow.before_call += 1;
                 if flow.before_call_frames.len() < EVIDENCE_FRAMES {
                     flow.before_call_frames.push(frame);
@@ -631,6 +643,7 @@ impl GreTable {
                 has_call: expected.is_some(),
                 call_up: expected.is_some_and(|e| e.up),
                 call_ended: false,
+                outside_call: expected.is_some_and(|e| !e.up),
                 ppp_direction: Direction::ClientToServer,
             },
             src: key.src,
@@ -857,6 +870,7 @@ impl GreTable {
                 }
                 o.call = Some(call);
                 o.head.has_call = true;
+                o.head.settle();
                 o.direction = Some(direction);
                 o.adopted = true;
                 o.reverse = Some(i);

@@ -966,10 +966,14 @@ impl DirectionTracker {
     ) -> Observation {
         let now = nanos(ts);
         let print = fingerprint(pkt, origin.ip_ident);
-        let may_be_copy = match pkt.seq {
-            Some(s) => self.already_seen(s),
-            None => true,
-        };
+        // The number after the highest was not seen: no copy to look for.
+        let max = self.hot.max;
+        let in_order = max != NO_NUMBER && pkt.seq == Some((max as u32).wrapping_add(1));
+        let may_be_copy = !in_order
+            && match pkt.seq {
+                Some(s) => self.already_seen(s),
+                None => true,
+            };
         let h = &mut self.hot;
         if may_be_copy && holds_original(&h.recent_tags, &h.buffers.recent, print, now, origin) {
             self.counts.capture_duplicates += 1;
@@ -1016,9 +1020,13 @@ impl DirectionTracker {
             };
         }
         let event = match pkt.seq {
+            Some(_) if in_order => {
+                h.payload_bytes += u64::from(pkt.payload_len);
+                self.in_order(now)
+            }
             Some(s) => {
                 h.payload_bytes += u64::from(pkt.payload_len);
-                self.on_seq(s, now)
+                self.on_seq_out_of_order(s, now)
             }
             None if pkt.is_ack_only() => {
                 self.counts.ack_only_packets += 1;
@@ -1163,37 +1171,34 @@ impl DirectionTracker {
         -d >= WINDOW_SPAN || self.hot.buffers.window.is_set(max + d)
     }
 
+    /// The number after the highest, the common case: `e` takes the
+    /// window slot of `e - WINDOW_BITS`, which leaves the window (the same
+    /// bit).
     #[inline]
-    fn on_seq(&mut self, s: u32, now: i64) -> SeqEvent {
-        let max = self.hot.max;
-        if max != NO_NUMBER && seq_dist(max as u32, s) == 1 {
-            // The common case, in order: `e` takes the window slot of
-            // `e - WINDOW_BITS`, which leaves the window (the same bit).
-            let e = max + 1;
-            self.note_in_flight(e);
-            let (w, b) = position(e);
-            let h = &mut self.hot;
-            if let Some(word) = h.buffers.window.words.get_mut(w) {
-                // Bit 0 starts the next word, which is read once.
-                let before = if b != 0 && h.top_valid { h.top_word } else { *word };
-                if e - WINDOW_SPAN >= h.first {
-                    h.loss.absorb_one((before >> b) & 1 == 1);
-                }
-                let after = before | 1 << b;
-                *word = after;
-                h.top_word = after;
-                h.top_valid = true;
+    fn in_order(&mut self, now: i64) -> SeqEvent {
+        let e = self.hot.max + 1;
+        self.note_in_flight(e);
+        let (w, b) = position(e);
+        let h = &mut self.hot;
+        if let Some(word) = h.buffers.window.words.get_mut(w) {
+            // Bit 0 starts the next word, which is read once.
+            let before = if b != 0 && h.top_valid { h.top_word } else { *word };
+            if e - WINDOW_SPAN >= h.first {
+                h.loss.absorb_one((before >> b) & 1 == 1);
             }
-            h.max = e;
-            h.max_sent_ns = now;
-            h.buffers.send_times.record(e, now);
-            return SeqEvent::InOrder;
+            let after = before | 1 << b;
+            *word = after;
+            h.top_word = after;
+            h.top_valid = true;
         }
-        self.on_seq_out_of_order(s, now)
+        h.max = e;
+        h.max_sent_ns = now;
+        h.buffers.send_times.record(e, now);
+        SeqEvent::InOrder
     }
 
-    /// [`DirectionTracker::on_seq`] for everything but the next number in
-    /// order: the first number, gaps, duplicates, late packets, restarts.
+    /// A sequence number other than the next in order: the first number,
+    /// gaps, duplicates, late packets, restarts.
     #[inline(never)]
     fn on_seq_out_of_order(&mut self, s: u32, now: i64) -> SeqEvent {
         // Whatever happens here may change the window.
