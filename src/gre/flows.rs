@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Serialize;
 
@@ -55,10 +55,10 @@ fn slot_of(index: Option<usize>) -> u32 {
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
 struct FlowHead {
-    /// [`GreFlow::src`] and [`GreFlow::dst`], which the Call ID slot is
-    /// checked against.
-    src: IpAddr,
-    dst: IpAddr,
+    /// [`GreFlow::src`] and [`GreFlow::dst`] as one word when both are
+    /// IPv4 (`v4`), which the Call ID slot is checked against.
+    v4_pair: u64,
+    v4: bool,
     /// Packets taken, capture duplicates included.
     seen: u64,
     /// [`GreFlow::reverse`].
@@ -77,6 +77,46 @@ struct FlowHead {
 }
 
 const _: () = assert!(core::mem::size_of::<FlowHead>() == 64);
+
+/// Source and destination IPv4 addresses as one word.
+fn v4_pair(src: Ipv4Addr, dst: Ipv4Addr) -> u64 {
+    (u64::from(src.to_bits()) << 32) | u64::from(dst.to_bits())
+}
+
+/// A packet's addresses, as the flow table compares them with a flow's.
+trait PacketAddrs: Copy {
+    /// The flow runs between these addresses.
+    fn match_flow(self, flow: &GreFlow) -> bool;
+    fn pair(self) -> (IpAddr, IpAddr);
+}
+
+/// IPv4 addresses: one comparison with the flow's head.
+#[derive(Clone, Copy)]
+struct V4Addrs(Ipv4Addr, Ipv4Addr);
+
+impl PacketAddrs for V4Addrs {
+    #[inline(always)]
+    fn match_flow(self, flow: &GreFlow) -> bool {
+        flow.head.v4 && flow.head.v4_pair == v4_pair(self.0, self.1)
+    }
+    fn pair(self) -> (IpAddr, IpAddr) {
+        (IpAddr::V4(self.0), IpAddr::V4(self.1))
+    }
+}
+
+/// Any other addresses: compared with the flow's own.
+#[derive(Clone, Copy)]
+struct AnyAddrs(IpAddr, IpAddr);
+
+impl PacketAddrs for AnyAddrs {
+    #[inline(always)]
+    fn match_flow(self, flow: &GreFlow) -> bool {
+        flow.src == self.0 && flow.dst == self.1
+    }
+    fn pair(self) -> (IpAddr, IpAddr) {
+        (self.0, self.1)
+    }
+}
 // The head, then the tracker's hot lines.
 const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
 
@@ -498,6 +538,22 @@ impl GreTable {
         frame: u64,
         origin: PacketOrigin,
     ) {
+        match (src, dst) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => self.packet_from(V4Addrs(s, d), gre, ts, frame, origin),
+            _ => self.packet_from(AnyAddrs(src, dst), gre, ts, frame, origin),
+        }
+    }
+
+    /// [`GreTable::packet`] for addresses of one kind.
+    #[inline]
+    fn packet_from<A: PacketAddrs>(
+        &mut self,
+        addrs: A,
+        gre: &[u8],
+        ts: Timestamp,
+        frame: u64,
+        origin: PacketOrigin,
+    ) {
         let pkt = match classify(gre) {
             Gre::Pptp(p) => p,
             Gre::Other {
@@ -525,12 +581,13 @@ impl GreTable {
         let cached = self.by_call_id.get(slot).and_then(|&i| {
             self.flows
                 .get(i as usize)
-                .filter(|f| f.head.src == src && f.head.dst == dst)
+                .filter(|f| addrs.match_flow(f))
                 .map(|_| i as usize)
         });
         let index = match cached {
             Some(i) => i,
             None => {
+                let (src, dst) = addrs.pair();
                 let key = FlowKey {
                     src,
                     dst,
@@ -635,8 +692,11 @@ impl GreTable {
         let index = self.flows.len();
         self.flows.push(GreFlow {
             head: FlowHead {
-                src: key.src,
-                dst: key.dst,
+                v4_pair: match (key.src, key.dst) {
+                    (IpAddr::V4(s), IpAddr::V4(d)) => v4_pair(s, d),
+                    _ => 0,
+                },
+                v4: key.src.is_ipv4() && key.dst.is_ipv4(),
                 seen: 0,
                 reverse: NO_FLOW,
                 link: NO_FLOW,
@@ -888,5 +948,71 @@ impl GreFlow {
     /// The call this flow belongs to.
     pub fn call_ref(&self) -> Option<CallRef> {
         self.call
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An enhanced GRE packet (RFC 2637 §4.1) with a sequence number and a
+    /// 4-byte payload.
+    fn gre(call_id: u16, seq: u32) -> Vec<u8> {
+        let mut g = vec![0x30, 0x01, 0x88, 0x0B, 0, 4];
+        g.extend(call_id.to_be_bytes());
+        g.extend(seq.to_be_bytes());
+        g.extend([0xFD, 0x90, 0x00, 0x01]);
+        g
+    }
+
+    /// IPv4 and IPv6 flows with one Call ID, their packets interleaved:
+    /// the Call ID slot names one flow at a time, and each packet still
+    /// goes to the flow of its own addresses, found by the kind of
+    /// comparison its addresses need.
+    #[test]
+    fn call_id_slot_tells_ipv4_from_ipv6_flows() {
+        let v4 = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        let v6 = (
+            IpAddr::from([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            IpAddr::from([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]),
+        );
+        let v4_other_dst = (v4.0, IpAddr::from([10, 0, 0, 3]));
+        let mut table = GreTable::new(16);
+        let origin = PacketOrigin {
+            ip_ident: 0,
+            iface: 0,
+        };
+        let order = [v4, v6, v4, v6, v4_other_dst, v4, v6, v4];
+        let mut seqs = HashMap::new();
+        for (i, (src, dst)) in order.into_iter().enumerate() {
+            let seq = seqs.entry((src, dst)).or_insert(0u32);
+            *seq += 1;
+            let frame = i as u64 + 1;
+            let ts = Timestamp::new(1_000, frame as u32 * 1_000);
+            table.packet(src, dst, &gre(7, *seq), ts, frame, origin);
+        }
+        let (flows, census, _) = table.finish(&[]);
+        assert_eq!(census.pptp_packets, 8);
+        let seen: Vec<_> = flows
+            .iter()
+            .map(|f| {
+                (
+                    f.src,
+                    f.dst,
+                    f.call_id,
+                    f.stats.packets,
+                    f.stats.lost,
+                    f.first_frames.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (v4.0, v4.1, 7, 4, 0, vec![1, 3, 6, 8]),
+                (v6.0, v6.1, 7, 3, 0, vec![2, 4, 7]),
+                (v4_other_dst.0, v4_other_dst.1, 7, 1, 0, vec![5]),
+            ]
+        );
     }
 }

@@ -956,7 +956,9 @@ impl DirectionTracker {
     /// [`CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS`]) is a capture duplicate:
     /// counted in `capture_duplicates` and nowhere else. For a data packet
     /// that match is only looked for when its number was already seen.
-    #[inline]
+    // Inlined into the flow table's per-packet function, with the rest
+    // of the packet's work.
+    #[inline(always)]
     pub fn on_packet(
         &mut self,
         pkt: &PptpGre<'_>,
@@ -1044,7 +1046,9 @@ impl DirectionTracker {
     /// §4.2: the highest of *this* direction's numbers the peer received),
     /// captured at `ts`. Call it for every non-duplicate reverse packet
     /// with A = 1 ([`Observation::ack`]).
-    #[inline]
+    // Inlined into the flow table's per-packet function, with the rest
+    // of the packet's work.
+    #[inline(always)]
     pub fn on_peer_ack(&mut self, ack: u32, ts: Timestamp) {
         let h = &mut self.hot;
         h.acks_received += 1;
