@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Serialize;
 
@@ -38,8 +38,98 @@ fn ppp_side(d: FlowDirection) -> Direction {
 /// their call's lifetime).
 const EVIDENCE_FRAMES: usize = 16;
 
-/// An empty slot of the per-Call-ID cache.
+/// An empty slot of the per-Call-ID cache; no reverse flow or PPP link in
+/// a [`FlowHead`].
 const NO_FLOW: u32 = u32::MAX;
+
+/// An index as a [`FlowHead`] or the per-Call-ID cache holds it.
+fn slot_of(index: Option<usize>) -> u32 {
+    index.and_then(|i| u32::try_from(i).ok()).unwrap_or(NO_FLOW)
+}
+
+/// What every packet of a flow reads before and after its tracker: one
+/// cache line, the first of the flow, right before the tracker's own
+/// (a capture interleaves many calls, so a flow's state has usually left
+/// the first-level cache when its next packet comes, and each line costs
+/// a miss). Indexes are [`NO_FLOW`] when absent.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct FlowHead {
+    /// [`GreFlow::src`] and [`GreFlow::dst`] as one word when both are
+    /// IPv4 (`v4`), which the Call ID slot is checked against.
+    v4_pair: u64,
+    v4: bool,
+    /// Packets taken, capture duplicates included.
+    seen: u64,
+    /// [`GreFlow::reverse`].
+    reverse: u32,
+    /// The PPP link this flow's payloads belong to.
+    link: u32,
+    /// [`GreFlow::call`] is set.
+    has_call: bool,
+    call_up: bool,
+    call_ended: bool,
+    /// The flow has a call that is not up, or is over: its packets are
+    /// counted before or after the call (see [`FlowHead::settle`]).
+    outside_call: bool,
+    /// Which side of the PPP link this flow carries.
+    ppp_direction: Direction,
+}
+
+const _: () = assert!(core::mem::size_of::<FlowHead>() == 64);
+
+/// Source and destination IPv4 addresses as one word.
+fn v4_pair(src: Ipv4Addr, dst: Ipv4Addr) -> u64 {
+    (u64::from(src.to_bits()) << 32) | u64::from(dst.to_bits())
+}
+
+/// A packet's addresses, as the flow table compares them with a flow's.
+trait PacketAddrs: Copy {
+    /// The flow runs between these addresses.
+    fn match_flow(self, flow: &GreFlow) -> bool;
+    fn pair(self) -> (IpAddr, IpAddr);
+}
+
+/// IPv4 addresses: one comparison with the flow's head.
+#[derive(Clone, Copy)]
+struct V4Addrs(Ipv4Addr, Ipv4Addr);
+
+impl PacketAddrs for V4Addrs {
+    #[inline(always)]
+    fn match_flow(self, flow: &GreFlow) -> bool {
+        flow.head.v4 && flow.head.v4_pair == v4_pair(self.0, self.1)
+    }
+    fn pair(self) -> (IpAddr, IpAddr) {
+        (IpAddr::V4(self.0), IpAddr::V4(self.1))
+    }
+}
+
+/// Any other addresses: compared with the flow's own.
+#[derive(Clone, Copy)]
+struct AnyAddrs(IpAddr, IpAddr);
+
+impl PacketAddrs for AnyAddrs {
+    #[inline(always)]
+    fn match_flow(self, flow: &GreFlow) -> bool {
+        flow.src == self.0 && flow.dst == self.1
+    }
+    fn pair(self) -> (IpAddr, IpAddr) {
+        (self.0, self.1)
+    }
+}
+// The head, then the tracker's hot lines.
+const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
+
+impl FlowHead {
+    /// Sets `outside_call` from the call's state.
+    fn settle(&mut self) {
+        self.outside_call = self.has_call && (self.call_ended || !self.call_up);
+    }
+
+    fn link(&self) -> Option<usize> {
+        (self.link != NO_FLOW).then_some(self.link as usize)
+    }
+}
 
 /// Acks kept per flow while its reverse flow is unknown.
 const UNPAIRED_ACKS: usize = 64;
@@ -72,33 +162,22 @@ pub enum FlowDirection {
 /// One GRE flow as the report lists it.
 ///
 /// Laid out in declaration order (`repr(C)`) so that what every packet
-/// touches (the tracker's hot state, the addresses, the call's state, the
-/// reverse flow and the PPP link) shares the first cache lines; the
-/// serialised fields keep their order.
+/// touches, the [`FlowHead`] and the tracker's hot state (which comes
+/// first in the tracker), are the first four cache lines, one after the
+/// other; the serialised fields keep their order.
 #[derive(Debug, Clone, Serialize)]
 #[repr(C)]
 pub struct GreFlow {
     #[serde(skip)]
+    head: FlowHead,
+    #[serde(skip)]
     tracker: DirectionTracker,
     pub src: IpAddr,
     pub dst: IpAddr,
-    /// Packets taken, capture duplicates included.
-    #[serde(skip)]
-    seen: u64,
     #[serde(skip)]
     pub(crate) call: Option<CallRef>,
     /// Index in `gre_flows` of the opposite direction, when known.
     pub reverse: Option<usize>,
-    /// The PPP link this flow's payloads belong to.
-    #[serde(skip)]
-    link: Option<usize>,
-    #[serde(skip)]
-    call_up: bool,
-    #[serde(skip)]
-    call_ended: bool,
-    /// Which side of the PPP link this flow carries.
-    #[serde(skip)]
-    ppp_direction: Direction,
     pub call_id: u16,
     /// The session id (`pptp-N`) once the report is built.
     pub session: Option<String>,
@@ -374,7 +453,8 @@ impl GreTable {
                 };
                 match flow.call {
                     Some(existing) if existing == call => {
-                        flow.call_up |= up;
+                        flow.head.call_up |= up;
+                        flow.head.settle();
                         if window != 0 {
                             flow.tracker.set_peer_window(window);
                         }
@@ -392,13 +472,15 @@ impl GreTable {
                         // It came early only if the set-up is in the capture
                         // (a call first seen mid-session was already up).
                         flow.call = Some(call);
+                        flow.head.has_call = true;
                         flow.direction = Some(direction);
-                        flow.ppp_direction = ppp_side(direction);
-                        flow.call_up = up;
+                        flow.head.ppp_direction = ppp_side(direction);
+                        flow.head.call_up = up;
+                        flow.head.settle();
                         // Its PPP link becomes the call's, unless the call
                         // already has one.
-                        match (self.call_links.get(&call).copied(), flow.link) {
-                            (Some(existing), _) => flow.link = Some(existing),
+                        match (self.call_links.get(&call).copied(), flow.head.link()) {
+                            (Some(existing), _) => flow.head.link = slot_of(Some(existing)),
                             (None, Some(l)) => {
                                 self.call_links.insert(call, l);
                                 if let Some(slot) = self.links.get_mut(l) {
@@ -408,7 +490,7 @@ impl GreTable {
                             (None, None) => {}
                         }
                         if keys.setup_seen {
-                            flow.before_call = flow.seen;
+                            flow.before_call = flow.head.seen;
                             flow.before_call_frames = flow.first_frames.clone();
                         }
                         if window != 0 {
@@ -424,7 +506,8 @@ impl GreTable {
     /// The call's set-up completed (reply with result 1, or connected).
     pub fn call_up(&mut self, call: CallRef) {
         for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
-            flow.call_up = true;
+            flow.head.call_up = true;
+            flow.head.settle();
         }
         for e in self.expected.values_mut().filter(|e| e.call == call) {
             e.up = true;
@@ -434,21 +517,38 @@ impl GreTable {
     /// The call was cleared: later GRE on its keys is "after the call".
     pub fn end_call(&mut self, call: CallRef) {
         for flow in self.flows.iter_mut().filter(|f| f.call == Some(call)) {
-            flow.call_ended = true;
+            flow.head.call_ended = true;
+            flow.head.settle();
         }
         self.expected.retain(|_, e| e.call != call);
     }
 
     /// Takes one GRE packet (the bytes from the GRE header on, trimmed to
     /// the IP payload).
-    // Inlined into the pipeline's per-packet closure, its only caller, with
-    // the header decoder and the tracker inlined into it: one function per
-    // GRE packet.
+    // One function per GRE packet, called from the decoder's GRE delivery:
+    // the header decoder, the flow table, both trackers and the PPP link's
+    // fast path are inlined into it.
     #[inline]
     pub fn packet(
         &mut self,
         src: IpAddr,
         dst: IpAddr,
+        gre: &[u8],
+        ts: Timestamp,
+        frame: u64,
+        origin: PacketOrigin,
+    ) {
+        match (src, dst) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => self.packet_from(V4Addrs(s, d), gre, ts, frame, origin),
+            _ => self.packet_from(AnyAddrs(src, dst), gre, ts, frame, origin),
+        }
+    }
+
+    /// [`GreTable::packet`] for addresses of one kind.
+    #[inline]
+    fn packet_from<A: PacketAddrs>(
+        &mut self,
+        addrs: A,
         gre: &[u8],
         ts: Timestamp,
         frame: u64,
@@ -481,12 +581,13 @@ impl GreTable {
         let cached = self.by_call_id.get(slot).and_then(|&i| {
             self.flows
                 .get(i as usize)
-                .filter(|f| f.src == src && f.dst == dst)
+                .filter(|f| addrs.match_flow(f))
                 .map(|_| i as usize)
         });
         let index = match cached {
             Some(i) => i,
             None => {
+                let (src, dst) = addrs.pair();
                 let key = FlowKey {
                     src,
                     dst,
@@ -501,20 +602,24 @@ impl GreTable {
         let Some(flow) = self.flows.get_mut(index) else {
             return;
         };
-        flow.seen += 1;
+        let head = &mut flow.head;
+        head.seen += 1;
+        let seen_before = head.seen - 1;
+        let (outside_call, call_ended) = (head.outside_call, head.call_ended);
+        let (link, reverse, ppp_direction) = (head.link(), head.reverse, head.ppp_direction);
         // The first packets' frames: `seen` counts every packet this flow
         // took, so it says when there were fewer than EVIDENCE_FRAMES
         // without a look at the vector, which lies on another cache line.
-        if flow.seen <= EVIDENCE_FRAMES as u64 {
+        if seen_before < EVIDENCE_FRAMES as u64 {
             flow.first_frames.push(frame);
         }
-        if flow.call.is_some() {
-            if flow.call_ended {
+        if outside_call {
+            if call_ended {
                 flow.after_call += 1;
                 if flow.after_call_frames.len() < EVIDENCE_FRAMES {
                     flow.after_call_frames.push(frame);
                 }
-            } else if !flow.call_up {
+            } else {
                 flow.before_call += 1;
                 if flow.before_call_frames.len() < EVIDENCE_FRAMES {
                     flow.before_call_frames.push(frame);
@@ -527,22 +632,20 @@ impl GreTable {
         let seen = flow.tracker.on_packet(&pkt, ts, frame, origin);
         // The PPP frame goes to the call's link once: not the capture's
         // second copy, not an ack-only packet.
-        if let (Some(l), Some(_)) = (flow.link, pkt.seq) {
+        if let (Some(l), Some(_)) = (link, pkt.seq) {
             if seen.event != SeqEvent::CaptureDuplicate && !pkt.payload.is_empty() {
                 if let Some(slot) = self.links.get_mut(l) {
-                    slot.link.frame(flow.ppp_direction, frame, ts, pkt.payload);
+                    slot.link.frame(ppp_direction, frame, ts, pkt.payload);
                 }
             }
         }
-        match (seen.ack, flow.reverse) {
-            (Some(ack), Some(r)) => {
-                if let Some(rev) = self.flows.get_mut(r) {
+        match (seen.ack, reverse) {
+            (Some(ack), r) if r != NO_FLOW => {
+                if let Some(rev) = self.flows.get_mut(r as usize) {
                     rev.tracker.on_peer_ack(ack, ts);
                 }
             }
-            (Some(ack), None) if flow.unpaired_acks.len() < UNPAIRED_ACKS => {
-                flow.unpaired_acks.push((ack, ts))
-            }
+            (Some(ack), _) if flow.unpaired_acks.len() < UNPAIRED_ACKS => flow.unpaired_acks.push((ack, ts)),
             _ => {}
         }
     }
@@ -588,6 +691,21 @@ impl GreTable {
             .copied();
         let index = self.flows.len();
         self.flows.push(GreFlow {
+            head: FlowHead {
+                v4_pair: match (key.src, key.dst) {
+                    (IpAddr::V4(s), IpAddr::V4(d)) => v4_pair(s, d),
+                    _ => 0,
+                },
+                v4: key.src.is_ipv4() && key.dst.is_ipv4(),
+                seen: 0,
+                reverse: NO_FLOW,
+                link: NO_FLOW,
+                has_call: expected.is_some(),
+                call_up: expected.is_some_and(|e| e.up),
+                call_ended: false,
+                outside_call: expected.is_some_and(|e| !e.up),
+                ppp_direction: Direction::ClientToServer,
+            },
             src: key.src,
             dst: key.dst,
             call_id: key.call_id,
@@ -608,12 +726,7 @@ impl GreTable {
             call: expected.map(|e| e.call),
             session_hosts: if expected.is_none() { session_hosts } else { None },
             tracker,
-            call_up: expected.is_some_and(|e| e.up),
-            call_ended: false,
-            seen: 0,
             unpaired_acks: Vec::new(),
-            link: None,
-            ppp_direction: Direction::ClientToServer,
         });
         self.current.insert(key, index);
         match expected {
@@ -621,8 +734,8 @@ impl GreTable {
                 self.pair_call_flows(e.call);
                 let link = self.link_of_call(e.call);
                 if let Some(f) = self.flows.get_mut(index) {
-                    f.link = link;
-                    f.ppp_direction = ppp_side(e.direction);
+                    f.head.link = slot_of(link);
+                    f.head.ppp_direction = ppp_side(e.direction);
                 }
             }
             None => {
@@ -632,14 +745,14 @@ impl GreTable {
                 let reverse = self.flows.get(index).and_then(|f| f.reverse);
                 let shared = reverse
                     .and_then(|r| self.flows.get(r))
-                    .map(|r| (r.link, r.ppp_direction));
+                    .map(|r| (r.head.link(), r.head.ppp_direction));
                 let (link, direction) = match shared {
                     Some((Some(l), d)) => (Some(l), d.reverse()),
                     _ => (self.new_link(None), Direction::ClientToServer),
                 };
                 if let Some(f) = self.flows.get_mut(index) {
-                    f.link = link;
-                    f.ppp_direction = direction;
+                    f.head.link = slot_of(link);
+                    f.head.ppp_direction = direction;
                 }
             }
         }
@@ -655,6 +768,7 @@ impl GreTable {
             if let Some(f) = self.flows.get_mut(me) {
                 if f.reverse != Some(other) {
                     f.reverse = Some(other);
+                    f.head.reverse = slot_of(Some(other));
                     if let Some(list) = acks.get_mut(slot) {
                         *list = std::mem::take(&mut f.unpaired_acks);
                     }
@@ -738,7 +852,7 @@ impl GreTable {
             })
             .collect();
         for (i, flow) in self.flows.iter().enumerate() {
-            if let Some(l) = flow.link.and_then(|l| links.get_mut(l)) {
+            if let Some(l) = flow.head.link().and_then(|l| links.get_mut(l)) {
                 l.flows.push(i);
                 if l.call.is_none() {
                     l.call = flow.call;
@@ -815,12 +929,16 @@ impl GreTable {
                     continue;
                 }
                 o.call = Some(call);
+                o.head.has_call = true;
+                o.head.settle();
                 o.direction = Some(direction);
                 o.adopted = true;
                 o.reverse = Some(i);
+                o.head.reverse = slot_of(Some(i));
             }
             if let Some(f) = self.flows.get_mut(i) {
                 f.reverse = Some(j);
+                f.head.reverse = slot_of(Some(j));
             }
         }
     }
@@ -830,5 +948,71 @@ impl GreFlow {
     /// The call this flow belongs to.
     pub fn call_ref(&self) -> Option<CallRef> {
         self.call
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An enhanced GRE packet (RFC 2637 §4.1) with a sequence number and a
+    /// 4-byte payload.
+    fn gre(call_id: u16, seq: u32) -> Vec<u8> {
+        let mut g = vec![0x30, 0x01, 0x88, 0x0B, 0, 4];
+        g.extend(call_id.to_be_bytes());
+        g.extend(seq.to_be_bytes());
+        g.extend([0xFD, 0x90, 0x00, 0x01]);
+        g
+    }
+
+    /// IPv4 and IPv6 flows with one Call ID, their packets interleaved:
+    /// the Call ID slot names one flow at a time, and each packet still
+    /// goes to the flow of its own addresses, found by the kind of
+    /// comparison its addresses need.
+    #[test]
+    fn call_id_slot_tells_ipv4_from_ipv6_flows() {
+        let v4 = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        let v6 = (
+            IpAddr::from([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            IpAddr::from([0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]),
+        );
+        let v4_other_dst = (v4.0, IpAddr::from([10, 0, 0, 3]));
+        let mut table = GreTable::new(16);
+        let origin = PacketOrigin {
+            ip_ident: 0,
+            iface: 0,
+        };
+        let order = [v4, v6, v4, v6, v4_other_dst, v4, v6, v4];
+        let mut seqs = HashMap::new();
+        for (i, (src, dst)) in order.into_iter().enumerate() {
+            let seq = seqs.entry((src, dst)).or_insert(0u32);
+            *seq += 1;
+            let frame = i as u64 + 1;
+            let ts = Timestamp::new(1_000, frame as u32 * 1_000);
+            table.packet(src, dst, &gre(7, *seq), ts, frame, origin);
+        }
+        let (flows, census, _) = table.finish(&[]);
+        assert_eq!(census.pptp_packets, 8);
+        let seen: Vec<_> = flows
+            .iter()
+            .map(|f| {
+                (
+                    f.src,
+                    f.dst,
+                    f.call_id,
+                    f.stats.packets,
+                    f.stats.lost,
+                    f.first_frames.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (v4.0, v4.1, 7, 4, 0, vec![1, 3, 6, 8]),
+                (v6.0, v6.1, 7, 3, 0, vec![2, 4, 7]),
+                (v4_other_dst.0, v4_other_dst.1, 7, 1, 0, vec![5]),
+            ]
+        );
     }
 }

@@ -790,9 +790,13 @@ struct Buffers {
 /// interleaves many calls, so a direction's state is rarely still in the
 /// first-level cache when its next packet comes, and every separate cache
 /// line touched costs a miss. Three lines: the first holds all that an ack
-/// from the reverse direction needs ([`DirectionTracker::on_peer_ack`]); a
-/// packet of this direction reads the first and the next two. The counters here are reported through
-/// [`DirectionTracker::stats`]; the rarely moved ones stay in `counts`.
+/// from the reverse direction needs ([`DirectionTracker::on_peer_ack`]),
+/// the send time of the highest number included, which is the one an ack
+/// usually names; a packet of this direction reads the first and the next
+/// two, where the window word of the highest number is kept too, so that
+/// a packet in order only stores to the window. The counters here are
+/// reported through [`DirectionTracker::stats`]; the rarely moved ones
+/// stay in `counts`.
 #[derive(Clone)]
 #[repr(C, align(64))]
 struct Hot {
@@ -806,14 +810,16 @@ struct Hot {
     /// The fixed-size state, boxed so a tracker moves cheaply in a flow
     /// table.
     buffers: Box<Buffers>,
-    /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
-    max_ack_sent: i64,
+    /// The capture time of the packet numbered `max` (ns), which
+    /// [`SendTimes`] holds too.
+    max_sent_ns: i64,
     acks_received: u64,
     acked_packets: u64,
     latency_count: u64,
 
+    /// Packets, capture duplicates excluded; the data packets among them
+    /// are those neither ack-only nor unsequenced.
     packets: u64,
-    data_packets: u64,
     payload_bytes: u64,
     /// Capture time and frame of the last packet.
     last_secs: i64,
@@ -827,7 +833,13 @@ struct Hot {
     pending_bytes: u64,
     /// The most packets in flight plus one; 0 while nothing was measured.
     max_in_flight_plus_one: u64,
+    /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
+    max_ack_sent: i64,
 
+    /// A copy of the window word that holds `max`, when `top_valid`: the
+    /// next number in order mostly falls in it (the window array is
+    /// written through, so it is never behind).
+    top_word: u64,
     /// [`recent_tag`] of each packet in [`Buffers::recent`], 0 for a slot
     /// not used yet.
     recent_tags: [u8; RECENT_PACKETS],
@@ -836,16 +848,25 @@ struct Hot {
     window: u16,
     /// The slot of [`Buffers::recent`] the next packet takes.
     recent_next: u8,
+    /// `top_word` is the word of `max`; false after any change to the
+    /// window but the one of a packet in order.
+    top_valid: bool,
 }
 
-// Three cache lines, as the layout above intends.
+// Three cache lines, as the layout above intends, first in a tracker.
 const _: () = assert!(core::mem::size_of::<Hot>() == 3 * 64);
+const _: () = assert!(core::mem::offset_of!(DirectionTracker, hot) == 0);
 // One cache line of pending latency samples.
 const _: () = assert!(LATENCY_BATCH * 8 == 64);
 
 /// Sequence analysis of one direction of one PPTP call (RFC 2637 §4):
 /// the packets from one host to the other carrying one Key Call ID.
+///
+/// Laid out in declaration order (`repr(C)`): the hot state first, so that
+/// a table holding the tracker can put what it reads per packet on the
+/// line just before.
 #[derive(Clone)]
+#[repr(C)]
 pub struct DirectionTracker {
     hot: Hot,
     /// Counters kept as they will be reported, apart from those in `hot`;
@@ -887,12 +908,11 @@ impl DirectionTracker {
                         buckets: [0; LATENCY_BUCKETS],
                     },
                 }),
-                max_ack_sent: NO_NUMBER,
+                max_sent_ns: 0,
                 acks_received: 0,
                 acked_packets: 0,
                 latency_count: 0,
                 packets: 0,
-                data_packets: 0,
                 payload_bytes: 0,
                 last_secs: 0,
                 last_nanos: 0,
@@ -900,10 +920,13 @@ impl DirectionTracker {
                 last_frame: 0,
                 pending_bytes: 0,
                 max_in_flight_plus_one: 0,
+                max_ack_sent: NO_NUMBER,
+                top_word: 0,
                 recent_tags: [0; RECENT_PACKETS],
                 loss: LossRun::default(),
                 window: 0,
                 recent_next: 0,
+                top_valid: false,
             },
             counts: SeqStats {
                 timeline: Timeline::with_capacity(),
@@ -933,7 +956,9 @@ impl DirectionTracker {
     /// [`CAPTURE_DUPLICATE_WINDOW_NO_IDENT_NS`]) is a capture duplicate:
     /// counted in `capture_duplicates` and nowhere else. For a data packet
     /// that match is only looked for when its number was already seen.
-    #[inline]
+    // Inlined into the flow table's per-packet function, with the rest
+    // of the packet's work.
+    #[inline(always)]
     pub fn on_packet(
         &mut self,
         pkt: &PptpGre<'_>,
@@ -943,10 +968,14 @@ impl DirectionTracker {
     ) -> Observation {
         let now = nanos(ts);
         let print = fingerprint(pkt, origin.ip_ident);
-        let may_be_copy = match pkt.seq {
-            Some(s) => self.already_seen(s),
-            None => true,
-        };
+        // The number after the highest was not seen: no copy to look for.
+        let max = self.hot.max;
+        let in_order = max != NO_NUMBER && pkt.seq == Some((max as u32).wrapping_add(1));
+        let may_be_copy = !in_order
+            && match pkt.seq {
+                Some(s) => self.already_seen(s),
+                None => true,
+            };
         let h = &mut self.hot;
         if may_be_copy && holds_original(&h.recent_tags, &h.buffers.recent, print, now, origin) {
             self.counts.capture_duplicates += 1;
@@ -993,10 +1022,13 @@ impl DirectionTracker {
             };
         }
         let event = match pkt.seq {
-            Some(s) => {
-                h.data_packets += 1;
+            Some(_) if in_order => {
                 h.payload_bytes += u64::from(pkt.payload_len);
-                self.on_seq(s, now)
+                self.in_order(now)
+            }
+            Some(s) => {
+                h.payload_bytes += u64::from(pkt.payload_len);
+                self.on_seq_out_of_order(s, now)
             }
             None if pkt.is_ack_only() => {
                 self.counts.ack_only_packets += 1;
@@ -1014,7 +1046,9 @@ impl DirectionTracker {
     /// §4.2: the highest of *this* direction's numbers the peer received),
     /// captured at `ts`. Call it for every non-duplicate reverse packet
     /// with A = 1 ([`Observation::ack`]).
-    #[inline]
+    // Inlined into the flow table's per-packet function, with the rest
+    // of the packet's work.
+    #[inline(always)]
     pub fn on_peer_ack(&mut self, ack: u32, ts: Timestamp) {
         let h = &mut self.hot;
         h.acks_received += 1;
@@ -1050,8 +1084,14 @@ impl DirectionTracker {
         // A number with a send time was seen and is inside the window (the
         // send times cover the last SEND_TIME_SLOTS numbers, and each
         // number gets one only when its window bit is set), so the usual
-        // ack needs the send time and not the window.
-        if let Some(sent) = self.hot.buffers.send_times.lookup(e) {
+        // ack needs the send time and not the window; the send time of
+        // `max`, which an ack most often names, is at hand.
+        let sent = if e == max {
+            Some(h.max_sent_ns)
+        } else {
+            self.hot.buffers.send_times.lookup(e)
+        };
+        if let Some(sent) = sent {
             let now = nanos(ts);
             if now >= sent {
                 self.record_latency(now - sent);
@@ -1075,7 +1115,7 @@ impl DirectionTracker {
         let h = &self.hot;
         let mut s = self.counts.clone();
         s.packets = h.packets;
-        s.data_packets = h.data_packets;
+        s.data_packets = h.packets - s.ack_only_packets - s.unsequenced_packets;
         s.payload_bytes = h.payload_bytes;
         if h.packets > 0 {
             s.last_time = Some(Timestamp::new(h.last_secs, h.last_nanos));
@@ -1135,32 +1175,38 @@ impl DirectionTracker {
         -d >= WINDOW_SPAN || self.hot.buffers.window.is_set(max + d)
     }
 
+    /// The number after the highest, the common case: `e` takes the
+    /// window slot of `e - WINDOW_BITS`, which leaves the window (the same
+    /// bit).
     #[inline]
-    fn on_seq(&mut self, s: u32, now: i64) -> SeqEvent {
-        let max = self.hot.max;
-        if max != NO_NUMBER && seq_dist(max as u32, s) == 1 {
-            // The common case, in order: `e` takes the window slot of
-            // `e - WINDOW_BITS`, which leaves the window (the same bit).
-            let e = max + 1;
-            self.note_in_flight(e);
-            let (w, b) = position(e);
-            if let Some(word) = self.hot.buffers.window.words.get_mut(w) {
-                if e - WINDOW_SPAN >= self.hot.first {
-                    self.hot.loss.absorb_one((*word >> b) & 1 == 1);
-                }
-                *word |= 1 << b;
+    fn in_order(&mut self, now: i64) -> SeqEvent {
+        let e = self.hot.max + 1;
+        self.note_in_flight(e);
+        let (w, b) = position(e);
+        let h = &mut self.hot;
+        if let Some(word) = h.buffers.window.words.get_mut(w) {
+            // Bit 0 starts the next word, which is read once.
+            let before = if b != 0 && h.top_valid { h.top_word } else { *word };
+            if e - WINDOW_SPAN >= h.first {
+                h.loss.absorb_one((before >> b) & 1 == 1);
             }
-            self.hot.max = e;
-            self.hot.buffers.send_times.record(e, now);
-            return SeqEvent::InOrder;
+            let after = before | 1 << b;
+            *word = after;
+            h.top_word = after;
+            h.top_valid = true;
         }
-        self.on_seq_out_of_order(s, now)
+        h.max = e;
+        h.max_sent_ns = now;
+        h.buffers.send_times.record(e, now);
+        SeqEvent::InOrder
     }
 
-    /// [`DirectionTracker::on_seq`] for everything but the next number in
-    /// order: the first number, gaps, duplicates, late packets, restarts.
+    /// A sequence number other than the next in order: the first number,
+    /// gaps, duplicates, late packets, restarts.
     #[inline(never)]
     fn on_seq_out_of_order(&mut self, s: u32, now: i64) -> SeqEvent {
+        // Whatever happens here may change the window.
+        self.hot.top_valid = false;
         let max = self.hot.max;
         if max == NO_NUMBER {
             self.counts.first_seq = Some(s);
@@ -1178,6 +1224,7 @@ impl DirectionTracker {
         if d > 0 {
             self.note_in_flight(e);
             self.advance(max, e);
+            self.hot.max_sent_ns = now;
             self.hot.buffers.send_times.record(e, now);
             return match u32::try_from(d - 1) {
                 Ok(0) => SeqEvent::InOrder,
@@ -1218,6 +1265,7 @@ impl DirectionTracker {
         self.hot.buffers.window.clear_all();
         self.hot.buffers.window.set(e);
         self.hot.buffers.send_times.clear();
+        self.hot.max_sent_ns = now;
         self.hot.buffers.send_times.record(e, now);
     }
 
@@ -1483,6 +1531,100 @@ mod tests {
         assert_eq!(events[150], SeqEvent::Reordered { distance: 145 });
         let s = t.stats();
         assert_eq!((s.lost, s.reordered, s.max_reorder_distance), (0, 1, 145));
+    }
+
+    /// Loss, duplicates, reordering and late arrivals as a plain set of
+    /// seen numbers says they are, for streams that run in order for long
+    /// stretches (the window word of the highest number is then kept
+    /// aside) and jump about in between: across word boundaries, past the
+    /// window, back before the first number, over the sequence wrap.
+    #[test]
+    fn window_agrees_with_a_set_of_seen_numbers() {
+        use std::collections::HashSet;
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        for round in 0..12u64 {
+            let start: i64 = if round % 4 == 0 { 0xFFFF_F000 } else { 1_000 };
+            let mut numbers = Vec::new();
+            let mut top = start;
+            while numbers.len() < 20_000 {
+                match next(1000) {
+                    0..=899 => top += 1,
+                    900..=939 => top += 2 + next(70) as i64,
+                    940..=941 => top += 4_000 + next(200) as i64,
+                    942..=969 => {
+                        numbers.push(top - 1 - next(300) as i64);
+                        continue;
+                    }
+                    970..=979 => {
+                        numbers.push(top - 4_000 - next(200) as i64);
+                        continue;
+                    }
+                    _ => {
+                        numbers.push(top);
+                        continue;
+                    }
+                }
+                numbers.push(top);
+            }
+            let mut t = DirectionTracker::new();
+            let (mut seen, mut first, mut max) = (HashSet::new(), 0i64, i64::MIN);
+            let (mut dups, mut reordered, mut late, mut farthest) = (0u64, 0u64, 0u64, 0u64);
+            for (i, &e) in numbers.iter().enumerate() {
+                let i = i as u64;
+                t.on_packet(
+                    &data(e as u32, None),
+                    at(i as i64 * 1000),
+                    i + 1,
+                    origin(i as u32 + 1),
+                );
+                if max == i64::MIN {
+                    (first, max) = (e, e);
+                    seen.insert(e);
+                } else if e > max {
+                    max = e;
+                    seen.insert(e);
+                } else if e == max || (max - e < WINDOW_SPAN && seen.contains(&e)) {
+                    dups += 1;
+                } else if max - e >= WINDOW_SPAN {
+                    late += 1;
+                } else if e < first {
+                    late += 1;
+                    seen.insert(e);
+                } else {
+                    reordered += 1;
+                    farthest = farthest.max((max - e) as u64);
+                    seen.insert(e);
+                }
+            }
+            let (mut lost, mut run, mut longest) = (0u64, 0u64, 0u64);
+            for e in first..=max {
+                if seen.contains(&e) {
+                    run = 0;
+                } else {
+                    lost += 1;
+                    run += 1;
+                    longest = longest.max(run);
+                }
+            }
+            let s = t.stats();
+            assert_eq!(
+                (s.lost, s.largest_gap, s.duplicates, s.reordered, s.late_unknown),
+                (lost, longest, dups, reordered, late),
+                "round {round}"
+            );
+            assert_eq!(
+                (s.max_reorder_distance, s.expected, s.last_seq),
+                (farthest, (max - first + 1) as u64, Some(max as u32)),
+                "round {round}"
+            );
+            assert_eq!((s.data_packets, s.packets), (20_000, 20_000));
+        }
     }
 
     #[test]

@@ -579,6 +579,43 @@ struct Enclosing {
     captured_short: bool,
 }
 
+/// The fixed IPv4 header and the Total Length of a datagram that is GRE
+/// (RFC 2784) in an IPv4 header of 20 bytes (RFC 791 §3.1: version 4, IHL
+/// 5), not a fragment, with a Total Length that covers the header and
+/// lies within the captured bytes; `None` for any other.
+#[inline(always)]
+fn plain_gre(ip: &[u8]) -> Option<(&[u8; 20], usize)> {
+    let fixed: &[u8; 20] = ip.first_chunk()?;
+    let total = usize::from(u16::from_be_bytes([fixed[2], fixed[3]]));
+    // No More Fragments, no offset; Don't Fragment may be set.
+    let fragment = u16::from_be_bytes([fixed[6], fixed[7]]) & 0x3FFF;
+    (fixed[0] == 0x45 && fixed[9] == proto::GRE && fragment == 0 && (20..=ip.len()).contains(&total))
+        .then_some((fixed, total))
+}
+
+/// Where [`Decoder::decode_into`] delivers packets.
+pub trait PacketSink {
+    /// A GRE packet straight in an Ethernet II frame's IPv4 datagram, not
+    /// a fragment: nearly every packet of a PPTP capture. A separate
+    /// method so that an implementation can have it inlined into the
+    /// decoder, the packet then never built in memory.
+    fn gre(&mut self, packet: &Packet<'_>);
+    /// Every other packet, GRE inside tunnels or fragments included.
+    fn packet(&mut self, packet: &Packet<'_>);
+}
+
+/// A closure as a [`PacketSink`] that takes every packet alike.
+struct EveryPacket<'s>(&'s mut dyn FnMut(&Packet<'_>));
+
+impl PacketSink for EveryPacket<'_> {
+    fn gre(&mut self, packet: &Packet<'_>) {
+        (self.0)(packet)
+    }
+    fn packet(&mut self, packet: &Packet<'_>) {
+        (self.0)(packet)
+    }
+}
+
 /// Decodes frames into packets, reassembling IP fragments.
 pub struct Decoder {
     stats: NetStats,
@@ -599,14 +636,61 @@ impl Decoder {
     /// (zero times for non-IP frames or fragments still incomplete). A
     /// datagram completed by this frame's fragment is delivered with this
     /// frame's number and time.
-    // Inlined into the caller, whose sink is then a known closure called
-    // directly rather than through the trait object.
-    #[inline]
     pub fn decode(&mut self, frame: &Frame<'_>, sink: &mut dyn FnMut(&Packet<'_>)) {
+        self.decode_into(frame, &mut EveryPacket(sink));
+    }
+
+    /// [`Decoder::decode`] into a [`PacketSink`]: the GRE packet of the
+    /// common frame (Ethernet II, IPv4, no fragment) goes to
+    /// [`PacketSink::gre`], every other packet to [`PacketSink::packet`].
+    // Inlined into the caller, with `PacketSink::gre` when the sink asks
+    // for it: the common GRE packet is then decoded and handled in one
+    // piece of code, its `Packet` never written out.
+    #[inline]
+    pub fn decode_into<S: PacketSink>(&mut self, frame: &Frame<'_>, sink: &mut S) {
         self.stats.frames += 1;
         if self.defrag.pending() > 0 {
             self.defrag.expire(frame.ts, &mut self.stats.fragments);
         }
+        // The frame nearly every packet of a PPTP capture comes in: Ethernet
+        // II, an IPv4 header without options, not a fragment, GRE, all of
+        // the datagram captured. Read in place; everything else, and what
+        // these frames count otherwise, takes the general path below.
+        if frame.link == LinkType::ETHERNET {
+            if let Some(ip) = link::ethernet_ipv4(frame.data) {
+                if let Some((fixed, total)) = plain_gre(ip) {
+                    if let Some(payload) = ip.get(20..total) {
+                        if total < ip.len() {
+                            self.stats.ip_trailer_trimmed += 1;
+                        }
+                        self.stats.packets += 1;
+                        return sink.gre(&Packet {
+                            frame: frame.number,
+                            ts: frame.ts,
+                            iface: frame.iface,
+                            ip: IpInfo {
+                                src: IpAddr::V4(Ipv4Addr::new(fixed[12], fixed[13], fixed[14], fixed[15])),
+                                dst: IpAddr::V4(Ipv4Addr::new(fixed[16], fixed[17], fixed[18], fixed[19])),
+                                protocol: proto::GRE,
+                                ident: u32::from(u16::from_be_bytes([fixed[4], fixed[5]])),
+                                ttl: fixed[8],
+                                tunnel_depth: 0,
+                                reassembled: false,
+                                declared_payload_len: len_u32(total - 20),
+                            },
+                            transport: Transport::Gre(payload),
+                        });
+                    }
+                }
+            }
+        }
+        self.decode_general(frame, sink);
+    }
+
+    /// [`Decoder::decode_into`] for every frame but the plainest GRE one.
+    // Out of line: the common frame's code then needs few registers saved.
+    #[inline(never)]
+    fn decode_general<S: PacketSink>(&mut self, frame: &Frame<'_>, sink: &mut S) {
         let captured_short = u32::try_from(frame.data.len()).is_ok_and(|n| n < frame.orig_len);
         let ctx = FrameContext {
             number: frame.number,
@@ -622,9 +706,39 @@ impl Decoder {
         // skips the dispatch over every link type and VLAN tag.
         if frame.link == LinkType::ETHERNET {
             if let Some(ipv4) = link::ethernet_ipv4(frame.data) {
-                return self.ipv4(&ctx, ipv4, outer, sink);
+                let header = match parse_ipv4(ipv4) {
+                    Ok(header) => header,
+                    Err(error) => return self.count_error(error, outer.captured_short),
+                };
+                // GRE, the packet PPTP data is made of, gets its own
+                // delivery; what `ipv4_header` counts for it is counted here.
+                if header.protocol == proto::GRE && !header.is_fragment() {
+                    self.note_lengths(header.captured_short, header.trailer_len);
+                    if header.total_len == 0 {
+                        self.stats.ipv4_total_length_zero += 1;
+                    }
+                    self.stats.packets += 1;
+                    return sink.gre(&Packet {
+                        frame: ctx.number,
+                        ts: ctx.ts,
+                        iface: ctx.iface,
+                        ip: IpInfo {
+                            src: IpAddr::V4(header.src),
+                            dst: IpAddr::V4(header.dst),
+                            protocol: header.protocol,
+                            ident: u32::from(header.ident),
+                            ttl: header.ttl,
+                            tunnel_depth: 0,
+                            reassembled: false,
+                            declared_payload_len: len_u32(header.declared_payload_len()),
+                        },
+                        transport: Transport::Gre(header.payload),
+                    });
+                }
+                return self.ipv4_header(&ctx, header, outer, &mut |p| sink.packet(p));
             }
         }
+        let sink = &mut |p: &Packet<'_>| sink.packet(p);
         match link::network_layer(frame.link, frame.data) {
             Ok(network) => self.ip(&ctx, network.hint, network.bytes, outer, sink),
             Err(LinkError::Unsupported(link)) => self.count_unsupported(link),
@@ -700,8 +814,6 @@ impl Decoder {
         }
     }
 
-    // Part of `decode` for the common frame (Ethernet II + IPv4).
-    #[inline(always)]
     fn ipv4(
         &mut self,
         ctx: &FrameContext,
@@ -713,6 +825,18 @@ impl Decoder {
             Ok(header) => header,
             Err(error) => return self.count_error(error, outer.captured_short),
         };
+        self.ipv4_header(ctx, header, outer, sink);
+    }
+
+    // Part of `decode` for the common frame (Ethernet II + IPv4).
+    #[inline(always)]
+    fn ipv4_header(
+        &mut self,
+        ctx: &FrameContext,
+        header: Ipv4Header<'_>,
+        outer: Enclosing,
+        sink: &mut dyn FnMut(&Packet<'_>),
+    ) {
         self.note_lengths(header.captured_short, header.trailer_len);
         if header.total_len == 0 {
             self.stats.ipv4_total_length_zero += 1;
@@ -1154,40 +1278,42 @@ mod tests {
         body: Body,
     }
 
+    fn seen_of(p: &Packet<'_>) -> Seen {
+        let body = match p.transport {
+            Transport::Tcp(t) => Body::Tcp {
+                src_port: t.src_port,
+                dst_port: t.dst_port,
+                seq: t.seq,
+                ack: t.ack,
+                flags: t.flags,
+                window: t.window,
+                payload: t.payload.to_vec(),
+            },
+            Transport::Gre(g) => Body::Gre(g.to_vec()),
+            Transport::Udp {
+                src_port,
+                dst_port,
+                payload,
+            } => Body::Udp {
+                src_port,
+                dst_port,
+                payload: payload.to_vec(),
+            },
+            Transport::Other(o) => Body::Other(o.to_vec()),
+        };
+        Seen {
+            frame: p.frame,
+            ts: p.ts,
+            iface: p.iface,
+            ip: p.ip,
+            body,
+        }
+    }
+
     fn run(decoder: &mut Decoder, frames: &[Frame<'_>]) -> Vec<Seen> {
         let mut seen = Vec::new();
         for f in frames {
-            decoder.decode(f, &mut |p: &Packet<'_>| {
-                let body = match p.transport {
-                    Transport::Tcp(t) => Body::Tcp {
-                        src_port: t.src_port,
-                        dst_port: t.dst_port,
-                        seq: t.seq,
-                        ack: t.ack,
-                        flags: t.flags,
-                        window: t.window,
-                        payload: t.payload.to_vec(),
-                    },
-                    Transport::Gre(g) => Body::Gre(g.to_vec()),
-                    Transport::Udp {
-                        src_port,
-                        dst_port,
-                        payload,
-                    } => Body::Udp {
-                        src_port,
-                        dst_port,
-                        payload: payload.to_vec(),
-                    },
-                    Transport::Other(o) => Body::Other(o.to_vec()),
-                };
-                seen.push(Seen {
-                    frame: p.frame,
-                    ts: p.ts,
-                    iface: p.iface,
-                    ip: p.ip,
-                    body,
-                });
-            });
+            decoder.decode(f, &mut |p: &Packet<'_>| seen.push(seen_of(p)));
         }
         seen
     }
@@ -1756,6 +1882,82 @@ mod tests {
                 ipv4_total_length_zero: 1,
                 ..NetStats::default()
             }
+        );
+    }
+
+    /// Which method of a [`PacketSink`] got each packet, and the packet.
+    #[derive(Default)]
+    struct Split(Vec<(bool, Seen)>);
+
+    impl PacketSink for Split {
+        fn gre(&mut self, p: &Packet<'_>) {
+            self.0.push((true, seen_of(p)));
+        }
+        fn packet(&mut self, p: &Packet<'_>) {
+            self.0.push((false, seen_of(p)));
+        }
+    }
+
+    #[test]
+    fn common_gre_has_its_own_delivery_with_the_same_packets() {
+        let gre: Vec<u8> = vec![
+            0x30, 0x81, 0x88, 0x0B, 0, 24, 0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+            12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+        ];
+        let plain = eth(0x0800, &ipv4(A4, B4, proto::GRE, 0x0101, DF, &gre));
+        let mut zero_length = eth(0x0800, &ipv4(B4, A4, proto::GRE, 0x0202, DF, &gre));
+        zero_length[16] = 0;
+        zero_length[17] = 0;
+        let pieces = fragments4(A4, proto::GRE, 0x0303, &gre, &[16]);
+        let first = eth(0x0800, &pieces[0]);
+        let last = eth(0x0800, &pieces[1]);
+        let tunnelled = eth(
+            0x0800,
+            &ipv4(
+                C4,
+                B4,
+                proto::IPV4_IN_IP,
+                0x0404,
+                DF,
+                &ipv4(A4, B4, proto::GRE, 0x0505, DF, &gre),
+            ),
+        );
+        let tagged = eth(
+            0x8100,
+            &with(
+                &[0x00, 0x64, 0x08, 0x00],
+                &ipv4(A4, B4, proto::GRE, 0x0606, DF, &gre),
+            ),
+        );
+        let tcp = eth(0x0800, &ipv4(A4, B4, proto::TCP, 0x0707, DF, &hello_tcp()));
+        let raw = ipv4(A4, B4, proto::GRE, 0x0808, DF, &gre);
+        let frames = [
+            frame(1, LinkType::ETHERNET, &plain),
+            frame(2, LinkType::ETHERNET, &zero_length),
+            frame(3, LinkType::ETHERNET, &first),
+            frame(4, LinkType::ETHERNET, &last),
+            frame(5, LinkType::ETHERNET, &tunnelled),
+            frame(6, LinkType::ETHERNET, &tagged),
+            frame(7, LinkType::ETHERNET, &tcp),
+            frame(8, LinkType::RAW, &raw),
+        ];
+        let mut decoder = Decoder::new(&Limits::default());
+        let mut split = Split::default();
+        for f in &frames {
+            decoder.decode_into(f, &mut split);
+        }
+        let (seen, stats) = decode_fresh(&frames);
+        let (to_gre, packets): (Vec<bool>, Vec<Seen>) = split.0.into_iter().unzip();
+        assert_eq!(to_gre, [true, true, false, false, false, false, false]);
+        assert_eq!(
+            packets.iter().map(|p| p.frame).collect::<Vec<_>>(),
+            [1, 2, 4, 5, 6, 7, 8]
+        );
+        assert_eq!(packets, seen);
+        assert_eq!(decoder.stats(), &stats);
+        assert_eq!(
+            (stats.frames, stats.packets, stats.ipv4_total_length_zero),
+            (8, 7, 1)
         );
     }
 

@@ -234,6 +234,86 @@ fn ipv6cp_side(side: &Side<Ipv6cpOption>) -> Ipv6cpSide {
     }
 }
 
+/// One direction's data frames (MPPE, RFC 3078 §3; IPv4, RFC 1332; IPv6,
+/// RFC 5072): the counts [`PppLink::frame`] keeps for the frames it takes
+/// on its fast path, and the per-direction state both of its paths share.
+/// [`PppLink::report`] adds the counts to the report's.
+///
+/// Once a link is established nearly all of its frames are data, and a
+/// capture interleaves many links, so a link's state has usually left the
+/// first-level cache by the time its next frame comes. What an MPPE frame
+/// in order reads and writes is therefore one cache line here, instead of
+/// the report's counters spread over several.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct DataTally {
+    // Counted on the fast path only.
+    /// Frames starting with `FF 03`.
+    with_address_control: u64,
+    /// Frames with a one-byte Protocol field.
+    protocol_compressed: u64,
+    /// MPPE frames (protocol 0x00FD), and how many of them were encrypted
+    /// and flushed.
+    compressed: u64,
+    encrypted: u64,
+    flushed: u64,
+    /// Information-field bytes of those MPPE frames.
+    bytes: u64,
+    // Kept by both paths.
+    /// The frame of the direction's latest data frame, once `listed`.
+    last_frame: u64,
+    /// The coherency count that follows the one of the direction's latest
+    /// MPPE frame that moved the count on (RFC 3078 §3.1), [`NO_COUNT`]
+    /// before the first: the count a frame needs for the fast path.
+    next_count: u16,
+    /// The direction's first data frame went through the general path
+    /// (which lists it as an event): the direction's first frame and first
+    /// coherency count and the link's phase are set, so a later frame only
+    /// adds to counts.
+    listed: bool,
+    // Counted on the fast path only; not read by an MPPE frame.
+    ipv4: u64,
+    ipv6: u64,
+}
+
+/// [`DataTally::next_count`] before the direction's first MPPE frame; no
+/// 12-bit coherency count equals it.
+const NO_COUNT: u16 = u16::MAX;
+
+impl Default for DataTally {
+    fn default() -> Self {
+        DataTally {
+            with_address_control: 0,
+            protocol_compressed: 0,
+            compressed: 0,
+            encrypted: 0,
+            flushed: 0,
+            bytes: 0,
+            last_frame: 0,
+            next_count: NO_COUNT,
+            listed: false,
+            ipv4: 0,
+            ipv6: 0,
+        }
+    }
+}
+
+impl DataTally {
+    /// The coherency count of the latest MPPE frame that moved it on.
+    fn coherency_last(&self) -> Option<u16> {
+        use wire::mppe::COHERENCY_MODULUS as M;
+        (self.next_count != NO_COUNT).then(|| (self.next_count + M - 1) % M)
+    }
+
+    fn set_coherency_last(&mut self, count: Option<u16>) {
+        self.next_count = count.map_or(NO_COUNT, |c| (c + 1) % wire::mppe::COHERENCY_MODULUS);
+    }
+}
+
+// What an MPPE frame touches fills the first of two cache lines.
+const _: () = assert!(core::mem::size_of::<DataTally>() == 2 * 64);
+const _: () = assert!(core::mem::offset_of!(DataTally, ipv4) == 64);
+
 /// The PPP state of one link. Feed it every PPP frame with [`PppLink::frame`];
 /// read it with [`PppLink::report`].
 #[derive(Debug, Clone)]
@@ -247,8 +327,9 @@ pub struct PppLink {
     ccp: [Side<CcpOption>; 2],
     echo_pending: [VecDeque<PendingEcho>; 2],
     echo_rtt_sum_ms: [f64; 2],
-    coherency_last: [Option<u16>; 2],
-    data_listed: [bool; 2],
+    /// Per direction, the data frames counted on the fast path and the
+    /// state both paths share (see [`DataTally`]).
+    tally: [DataTally; 2],
     lcp_frames: PerDirection,
     /// A Configure-Request was seen since the latest Terminate-Request.
     configure_since_terminate: bool,
@@ -291,8 +372,7 @@ impl PppLink {
             ccp: sides(pending),
             echo_pending: [VecDeque::new(), VecDeque::new()],
             echo_rtt_sum_ms: [0.0; 2],
-            coherency_last: [None; 2],
-            data_listed: [false; 2],
+            tally: [DataTally::default(); 2],
             lcp_frames: PerDirection::default(),
             configure_since_terminate: false,
             looped_back: None,
@@ -311,7 +391,87 @@ impl PppLink {
     }
 
     /// One PPP frame (as carried in GRE or an SSTP data packet).
+    // Inlined into the GRE data path: a data frame of an established link
+    // costs a few comparisons and counter updates on one cache line; every
+    // other frame goes out of line to the general decoder.
+    #[inline(always)]
     pub fn frame(&mut self, direction: Direction, frame: u64, ts: Timestamp, bytes: &[u8]) {
+        if !self.data_frame(direction, frame, ts, bytes) {
+            self.any_frame(direction, frame, ts, bytes);
+        }
+    }
+
+    /// The fast path: takes an MPPE frame whose coherency count is the one
+    /// after its direction's last, once that direction's first data frame
+    /// was listed, or any IPv4 or IPv6 frame, and returns true; returns
+    /// false, having changed nothing, for every other frame. Its counts
+    /// are the ones [`PppLink::any_frame`] would have made, kept in the
+    /// direction's [`DataTally`].
+    #[inline(always)]
+    fn data_frame(&mut self, direction: Direction, frame: u64, ts: Timestamp, bytes: &[u8]) -> bool {
+        // The Address/Control and Protocol forms `parse_frame` reads (RFC
+        // 1661 §6.5, §6.6; RFC 1662 §3.1) for a protocol number below 0x100:
+        // after `FF 03` or without it, one odd byte or `00` and a byte.
+        use wire::frame::{ALL_STATIONS as FF, UI_CONTROL as UI};
+        let (address_control, protocol_compressed, protocol, info) = match bytes {
+            [FF, UI, 0, protocol, info @ ..] => (true, false, *protocol, info),
+            [FF, UI, protocol, info @ ..] if protocol & 1 == 1 => (true, true, *protocol, info),
+            [0, protocol, info @ ..] => (false, false, *protocol, info),
+            [protocol, info @ ..] if protocol & 1 == 1 => (false, true, *protocol, info),
+            _ => return false,
+        };
+        let t = &mut self.tally[ix(direction)];
+        let v6 = match protocol {
+            0xFD => {
+                // RFC 3078 §3.1: the count goes up by one per frame; any
+                // other step, and the first frame, are for the general
+                // path (which lists that first frame, so `listed` holds
+                // once there is a next count).
+                let [flags, low, ..] = *info else { return false };
+                let count = u16::from_be_bytes([flags & 0x0F, low]);
+                if count != t.next_count {
+                    return false;
+                }
+                t.next_count = (count + 1) % wire::mppe::COHERENCY_MODULUS;
+                t.with_address_control += u64::from(address_control);
+                t.protocol_compressed += u64::from(protocol_compressed);
+                t.compressed += 1;
+                t.encrypted += u64::from(flags & wire::mppe::FLAG_ENCRYPTED != 0);
+                t.flushed += u64::from(flags & wire::mppe::FLAG_FLUSHED != 0);
+                t.bytes = t.bytes.saturating_add(info.len() as u64);
+                t.last_frame = frame;
+                return true;
+            }
+            0x21 => false,
+            0x57 => true,
+            _ => return false,
+        };
+        t.with_address_control += u64::from(address_control);
+        t.protocol_compressed += u64::from(protocol_compressed);
+        if v6 {
+            t.ipv6 += 1;
+        } else {
+            t.ipv4 += 1;
+        }
+        self.ip_frame(direction, frame, ts, v6, info);
+        true
+    }
+
+    /// The IP part of a fast-path IPv4 or IPv6 frame: its inner header is
+    /// read, so it goes out of line.
+    #[inline(never)]
+    fn ip_frame(&mut self, direction: Direction, frame: u64, ts: Timestamp, v6: bool, info: &[u8]) {
+        let at = At {
+            frame,
+            ts,
+            dir: direction,
+        };
+        self.on_ip(at, v6, info);
+    }
+
+    /// The general path: any PPP frame, decoded in full.
+    #[inline(never)]
+    fn any_frame(&mut self, direction: Direction, frame: u64, ts: Timestamp, bytes: &[u8]) {
         let at = At {
             frame,
             ts,
@@ -1313,7 +1473,7 @@ impl PppLink {
     /// Lists the first data frame of each direction; the summary is only
     /// built for that one.
     fn first_data_event(&mut self, at: At, summary: impl FnOnce() -> String, explanation: &str) {
-        let slot = &mut self.data_listed[ix(at.dir)];
+        let slot = &mut self.tally[ix(at.dir)].listed;
         if !*slot {
             *slot = true;
             self.event(at, Phase::Data, summary, explanation);
@@ -1323,12 +1483,13 @@ impl PppLink {
     fn on_mppe(&mut self, at: At, p: &MppePacket<&[u8]>, len: usize) {
         self.reach(LinkPhase::Network);
         let count = p.coherency_count();
-        let last = &mut self.coherency_last[ix(at.dir)];
-        let previous = *last;
+        let t = &mut self.tally[ix(at.dir)];
+        t.last_frame = at.frame;
+        let previous = t.coherency_last();
+        let mut last = previous;
         let d = self.r.data.direction_mut(at.dir);
         d.bytes = d.bytes.saturating_add(len as u64);
         d.first_frame.get_or_insert(at.frame);
-        d.last_frame = Some(at.frame);
         if p.encrypted() {
             d.encrypted_frames += 1;
         } else {
@@ -1339,22 +1500,22 @@ impl PppLink {
         }
         d.first_coherency_count.get_or_insert(count);
         match previous {
-            None => *last = Some(count),
+            None => last = Some(count),
             Some(prev) => {
                 let delta = count.wrapping_sub(prev) % wire::mppe::COHERENCY_MODULUS;
                 match delta {
                     0 => d.coherency_repeats += 1,
-                    1 => *last = Some(count),
+                    1 => last = Some(count),
                     2..=2047 => {
                         d.coherency_gaps += 1;
                         d.coherency_missing += u64::from(delta - 1);
-                        *last = Some(count);
+                        last = Some(count);
                     }
                     _ => d.coherency_backwards += 1,
                 }
             }
         }
-        d.last_coherency_count = *last;
+        t.set_coherency_last(last);
         if p.encrypted() {
             self.r.data.encrypted_frames += 1;
         }
@@ -1380,11 +1541,11 @@ impl PppLink {
     fn on_ip(&mut self, at: At, v6: bool, info: &[u8]) {
         self.reach(LinkPhase::Network);
         let mppe_agreed = self.mppe_acked;
+        self.tally[ix(at.dir)].last_frame = at.frame;
         let data = &mut self.r.data;
         let d = data.direction_mut(at.dir);
         d.bytes = d.bytes.saturating_add(info.len() as u64);
         d.first_frame.get_or_insert(at.frame);
-        d.last_frame = Some(at.frame);
         if v6 {
             d.ipv6_packets += 1;
             data.ipv6_packets += 1;
@@ -1462,6 +1623,7 @@ impl PppLink {
     /// The whole state as a serialisable report.
     pub fn report(&self) -> PppReport {
         let mut r = self.r.clone();
+        self.add_tallies(&mut r);
         r.lcp.client = LcpSide {
             negotiation: self.lcp[0].stats(),
             accepted: self.lcp[0].acked().map(lcp_accepted),
@@ -1519,6 +1681,34 @@ impl PppLink {
 
         r.outcome = self.derive_outcome(&r);
         r
+    }
+
+    /// Adds what the fast path counted, and the state both paths share,
+    /// to the report's frame and data counts.
+    fn add_tallies(&self, r: &mut PppReport) {
+        for (direction, t) in [
+            (Direction::ClientToServer, &self.tally[0]),
+            (Direction::ServerToClient, &self.tally[1]),
+        ] {
+            let frames = t.compressed + t.ipv4 + t.ipv6;
+            let f = &mut r.frames;
+            f.total = f.total.saturating_add(frames);
+            f.per_direction.add(direction, frames);
+            f.with_address_control += t.with_address_control;
+            f.address_control_compressed += frames - t.with_address_control;
+            f.protocol_compressed += t.protocol_compressed;
+            f.by_protocol.compressed += t.compressed;
+            f.by_protocol.ipv4 += t.ipv4;
+            f.by_protocol.ipv6 += t.ipv6;
+            r.data.encrypted_frames += t.encrypted;
+            let d = r.data.direction_mut(direction);
+            d.bytes = d.bytes.saturating_add(t.bytes);
+            d.encrypted_frames += t.encrypted;
+            d.compressed_only_frames += t.compressed - t.encrypted;
+            d.flushed_frames += t.flushed;
+            d.last_frame = t.listed.then_some(t.last_frame);
+            d.last_coherency_count = t.coherency_last();
+        }
     }
 
     fn mppe_agreement(&self) -> Option<MppeAgreement> {

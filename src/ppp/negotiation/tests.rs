@@ -1413,3 +1413,126 @@ fn ipcp_protocol_rejected() {
         (NcpFailureKind::ProtocolRejected, Some(6), Some(S), false)
     );
 }
+
+/// Every data-frame shape the fast path takes or refuses, in both
+/// directions, mixed with negotiation: the report must be the one the
+/// general path alone makes, and the fast path must have taken exactly the
+/// frames it is meant to.
+#[test]
+fn data_fast_path_reports_what_the_general_path_reports() {
+    let mppe = |flags: u8, count: u16| build::mppe(flags, count, &[0x5A; 12]);
+    let ip4 = build::ipv4(6, [10, 0, 0, 1], [10, 0, 0, 2]);
+    let ip6 = build::ipv6(17, [0x20; 16], [0x30; 16]);
+    let frames: Vec<(Direction, Vec<u8>)> = vec![
+        (
+            C,
+            build::frame(0xC021, &build::control(1, 1, &[build::lcp_magic(7)])),
+        ),
+        (C, build::frame_compressed(0x00FD, &mppe(0x90, 10))), // first: general
+        (C, build::frame_compressed(0x00FD, &mppe(0x10, 11))), // fast
+        (C, build::frame(0x00FD, &mppe(0x10, 12))),            // fast, FF 03 + 2 bytes
+        (C, vec![0xFF, 0x03, 0xFD, 0x10, 13, 1]),              // fast, FF 03 + 1 byte
+        (C, vec![0x00, 0xFD, 0x00, 14]),                       // fast, 2 bytes, compressed only
+        (C, build::frame_compressed(0x00FD, &mppe(0x90, 16))), // gap: general
+        (C, build::frame_compressed(0x00FD, &mppe(0x10, 16))), // repeat: general
+        (C, build::frame_compressed(0x00FD, &mppe(0x10, 15))), // backwards: general
+        (C, build::frame_compressed(0x00FD, &mppe(0x10, 17))), // fast
+        (C, vec![0xFD, 0x10, 18]),                             // fast, empty payload
+        (C, vec![0xFD, 0x10, 18]),                             // repeat: general
+        (C, vec![0xFD]),                                       // malformed: general
+        (C, vec![0xFF, 0x03]),                                 // truncated: general
+        (S, build::frame_compressed(0x00FD, &mppe(0x10, 4095))), // first: general
+        (S, build::frame_compressed(0x00FD, &mppe(0x10, 0))),  // wrap: fast
+        (S, build::frame(0xC021, &build::packet(9, 1, &[0; 4]))),
+        (S, build::frame_compressed(0x00FD, &mppe(0x80, 1))), // fast, flushed only
+        (S, build::frame_compressed(0x0021, &ip4)),           // fast
+        (S, build::frame(0x0021, &ip4)),                      // fast
+        (S, build::frame(0x0057, &ip6)),                      // fast
+        (S, build::frame_compressed(0x0057, &ip6)),           // fast
+        (S, build::frame_compressed(0x0021, &[0x45])),        // fast, inner header cut
+        (C, build::frame(0x0021, &ip4)),                      // fast
+        (C, build::frame_compressed(0x00FD, &mppe(0x10, 19))), // fast
+        (C, build::frame(0x00FB, &[1, 2])),                   // other protocol: general
+        (C, vec![0x00, 0x20, 1]),                             // even protocol: general
+    ];
+    let mut fast = PppLink::new();
+    let mut general = PppLink::new();
+    for (i, (d, bytes)) in frames.iter().enumerate() {
+        let n = i as u64 + 1;
+        let ts = Timestamp::new(1_700_000_000, n as u32 * 1_000);
+        fast.frame(*d, n, ts, bytes);
+        general.any_frame(*d, n, ts, bytes);
+    }
+    let r = fast.report();
+    assert_eq!(r, general.report());
+    let taken = |t: &DataTally| {
+        (
+            t.compressed,
+            t.encrypted,
+            t.flushed,
+            t.ipv4,
+            t.ipv6,
+            t.with_address_control,
+            t.protocol_compressed,
+        )
+    };
+    assert_eq!(taken(&fast.tally[0]), (7, 6, 0, 1, 0, 3, 5));
+    assert_eq!(taken(&fast.tally[1]), (2, 1, 1, 3, 2, 2, 5));
+    assert_eq!(taken(&general.tally[0]), (0, 0, 0, 0, 0, 0, 0));
+    // The report itself, exactly.
+    assert_eq!((r.frames.total, r.frames.malformed), (27, 2));
+    assert_eq!(
+        r.frames.per_direction,
+        PerDirection {
+            client_to_server: 18,
+            server_to_client: 9
+        }
+    );
+    assert_eq!(
+        (
+            r.frames.with_address_control,
+            r.frames.address_control_compressed,
+            r.frames.protocol_compressed
+        ),
+        (8, 18, 17)
+    );
+    let p = &r.frames.by_protocol;
+    assert_eq!((p.lcp, p.compressed, p.ipv4, p.ipv6, p.other), (2, 16, 4, 2, 2));
+    let c = &r.data.client_to_server;
+    assert_eq!(
+        (
+            c.encrypted_frames,
+            c.compressed_only_frames,
+            c.flushed_frames,
+            c.coherency_gaps,
+            c.coherency_missing,
+            c.coherency_repeats,
+            c.coherency_backwards
+        ),
+        (11, 1, 2, 1, 1, 2, 1)
+    );
+    assert_eq!(
+        (c.first_coherency_count, c.last_coherency_count),
+        (Some(10), Some(19))
+    );
+    assert_eq!(
+        (c.first_frame, c.last_frame, c.ipv4_packets),
+        (Some(2), Some(25), 1)
+    );
+    assert_eq!(c.bytes, 8 * 14 + 3 + 2 + 2 + 2 + 20);
+    let s = &r.data.server_to_client;
+    assert_eq!(
+        (
+            s.encrypted_frames,
+            s.compressed_only_frames,
+            s.flushed_frames,
+            s.first_coherency_count,
+            s.last_coherency_count
+        ),
+        (2, 1, 1, Some(4095), Some(1))
+    );
+    assert_eq!((s.first_frame, s.last_frame), (Some(15), Some(23)));
+    assert_eq!((s.ipv4_packets, s.ipv6_packets), (3, 2));
+    assert_eq!((r.data.encrypted_frames, r.data.inner_malformed), (13, 1));
+    assert_eq!((r.data.inner_protocols.tcp, r.data.inner_protocols.udp), (3, 2));
+}
