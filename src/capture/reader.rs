@@ -544,11 +544,12 @@ enum Stop {
 /// long the record at the front of the buffer claims to be.
 pub(super) trait RecordFormat {
     /// A zero-copy, allocation-free path for the common record at the start
-    /// of `front`, tried before pcap-parser: `Some(Ok(n))` when it handled a
-    /// complete record of `n > 0` bytes, `Some(Err)` to stop the read, `None`
-    /// to leave the record to pcap-parser (incomplete, irregular or rare).
-    /// [`drive`] calls it again on the bytes after the record, so a buffer
-    /// full of common records never reaches pcap-parser.
+    /// of `front`, tried before pcap-parser: `Some(Ok(n))` when it handled
+    /// complete records (one or more, one after the other) of `n > 0` bytes
+    /// in all, `Some(Err)` to stop the read, `None` to leave the record to
+    /// pcap-parser (incomplete, irregular or rare). [`drive`] calls it again
+    /// on the bytes after them, so a buffer full of common records never
+    /// reaches pcap-parser.
     fn fast(&mut self, _front: &[u8], _out: &mut Collector<'_>) -> Option<Result<usize, String>> {
         None
     }
@@ -836,6 +837,44 @@ impl PcapFormat {
     }
 }
 
+impl PcapFormat {
+    /// The complete records with a believable captured length at the front
+    /// of `front`, handed to `out`; returns the bytes they take.
+    #[inline(always)]
+    fn records<const BIG_ENDIAN: bool>(&self, front: &[u8], out: &mut Collector<'_>) -> usize {
+        let word = |raw: [u8; 4]| {
+            if BIG_ENDIAN {
+                u32::from_be_bytes(raw)
+            } else {
+                u32::from_le_bytes(raw)
+            }
+        };
+        let mut used = 0;
+        while let Some(rest) = front.get(used..) {
+            let Some(&[s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, o0, o1, o2, o3]) =
+                rest.first_chunk::<16>()
+            else {
+                break;
+            };
+            let (secs, fraction) = (word([s0, s1, s2, s3]), word([f0, f1, f2, f3]));
+            let (caplen, orig_len) = (word([c0, c1, c2, c3]), word([o0, o1, o2, o3]));
+            if caplen > self.max_caplen {
+                break;
+            }
+            let Some(len) = self.record_header.checked_add(caplen as usize) else {
+                break;
+            };
+            let Some(data) = rest.get(self.record_header..len) else {
+                break;
+            };
+            let ts = self.header.timestamp(secs, fraction);
+            out.packet(Some(ts), self.header.link, 0, data, orig_len);
+            used += len;
+        }
+        used
+    }
+}
+
 impl RecordFormat for PcapFormat {
     /// A complete record with a believable captured length. The record
     /// header is read as pcap-parser reads it (timestamp, captured and
@@ -843,29 +882,19 @@ impl RecordFormat for PcapFormat {
     /// modified format skipped). Anything else is left to pcap-parser, so
     /// incomplete records, the end of the file and damage are reported by
     /// the one general path.
+    /// Takes every such record at the front of the buffer, one after the
+    /// other, in a loop specialised for the file's byte order.
     #[inline]
     fn fast(&mut self, front: &[u8], out: &mut Collector<'_>) -> Option<Result<usize, String>> {
         if !self.past_file_header {
             return None;
         }
-        let [s0, s1, s2, s3, f0, f1, f2, f3, c0, c1, c2, c3, o0, o1, o2, o3] = *front.first_chunk::<16>()?;
-        let word = |raw: [u8; 4]| {
-            if self.header.big_endian {
-                u32::from_be_bytes(raw)
-            } else {
-                u32::from_le_bytes(raw)
-            }
+        let used = if self.header.big_endian {
+            self.records::<true>(front, out)
+        } else {
+            self.records::<false>(front, out)
         };
-        let (secs, fraction) = (word([s0, s1, s2, s3]), word([f0, f1, f2, f3]));
-        let (caplen, orig_len) = (word([c0, c1, c2, c3]), word([o0, o1, o2, o3]));
-        if caplen > self.max_caplen {
-            return None;
-        }
-        let len = self.record_header.checked_add(caplen as usize)?;
-        let data = front.get(self.record_header..len)?;
-        let ts = self.header.timestamp(secs, fraction);
-        out.packet(Some(ts), self.header.link, 0, data, orig_len);
-        Some(Ok(len))
+        (used > 0).then_some(Ok(used))
     }
 
     #[inline]
