@@ -836,9 +836,11 @@ struct Hot {
     /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
     max_ack_sent: i64,
 
-    /// A copy of the window word that holds `max`, when `top_valid`: the
-    /// next number in order mostly falls in it (the window array is
-    /// written through, so it is never behind).
+    /// The window word that holds `max`, when `top_valid`: the next number
+    /// in order mostly falls in it. It stands for that word of the window
+    /// array, which is written back only when the highest number moves to
+    /// the next word or another path needs the array
+    /// ([`DirectionTracker::write_back_top`]).
     top_word: u64,
     /// [`recent_tag`] of each packet in [`Buffers::recent`], 0 for a slot
     /// not used yet.
@@ -848,8 +850,7 @@ struct Hot {
     window: u16,
     /// The slot of [`Buffers::recent`] the next packet takes.
     recent_next: u8,
-    /// `top_word` is the word of `max`; false after any change to the
-    /// window but the one of a packet in order.
+    /// `top_word` is the word of `max`.
     top_valid: bool,
 }
 
@@ -1101,7 +1102,7 @@ impl DirectionTracker {
             return;
         }
         let in_window = max - e < WINDOW_SPAN;
-        if e > max || (in_window && !self.hot.buffers.window.is_set(e)) {
+        if e > max || (in_window && !self.window_has(e)) {
             self.counts.acks_beyond_seen += 1;
             return;
         }
@@ -1129,9 +1130,14 @@ impl DirectionTracker {
         let mut expected = self.expected_closed;
         if h.max != NO_NUMBER {
             let from = h.first.max(h.max - WINDOW_SPAN + 1);
-            h.buffers
-                .window
-                .for_each_chunk(from, h.max + 1, |bits, n| loss.absorb(bits, n));
+            // The window as the array and the top word hold it together.
+            let mut window = h.buffers.window.clone();
+            if h.top_valid {
+                if let Some(word) = window.words.get_mut(position(h.max).0) {
+                    *word = h.top_word;
+                }
+            }
+            window.for_each_chunk(from, h.max + 1, |bits, n| loss.absorb(bits, n));
             expected += (h.max - h.first + 1).unsigned_abs();
             s.last_seq = Some(h.max as u32);
         }
@@ -1172,7 +1178,32 @@ impl DirectionTracker {
         if !(-SEQ_RESET_LIMIT..=0).contains(&d) {
             return false;
         }
-        -d >= WINDOW_SPAN || self.hot.buffers.window.is_set(max + d)
+        -d >= WINDOW_SPAN || self.window_has(max + d)
+    }
+
+    /// Whether number `e`, inside the window, was seen: its bit in
+    /// [`Hot::top_word`] when that word is `e`'s, else in the window array.
+    #[inline]
+    fn window_has(&self, e: i64) -> bool {
+        let h = &self.hot;
+        let (w, b) = position(e);
+        if h.top_valid && w == position(h.max).0 {
+            (h.top_word >> b) & 1 == 1
+        } else {
+            h.buffers.window.is_set(e)
+        }
+    }
+
+    /// Writes [`Hot::top_word`] back to the window array, which is then
+    /// whole, and lets it go.
+    fn write_back_top(&mut self) {
+        let h = &mut self.hot;
+        if h.top_valid {
+            if let Some(word) = h.buffers.window.words.get_mut(position(h.max).0) {
+                *word = h.top_word;
+            }
+            h.top_valid = false;
+        }
     }
 
     /// The number after the highest, the common case: `e` takes the
@@ -1184,17 +1215,24 @@ impl DirectionTracker {
         self.note_in_flight(e);
         let (w, b) = position(e);
         let h = &mut self.hot;
-        if let Some(word) = h.buffers.window.words.get_mut(w) {
-            // Bit 0 starts the next word, which is read once.
-            let before = if b != 0 && h.top_valid { h.top_word } else { *word };
-            if e - WINDOW_SPAN >= h.first {
-                h.loss.absorb_one((before >> b) & 1 == 1);
+        let before = if b != 0 && h.top_valid {
+            h.top_word
+        } else {
+            // Bit 0 starts the next word: the one of `max` is written back
+            // and the next read, once per WINDOW_BITS / 64 numbers.
+            let words = &mut h.buffers.window.words;
+            if h.top_valid {
+                if let Some(word) = words.get_mut(position(h.max).0) {
+                    *word = h.top_word;
+                }
             }
-            let after = before | 1 << b;
-            *word = after;
-            h.top_word = after;
-            h.top_valid = true;
+            words.get(w).copied().unwrap_or(0)
+        };
+        if e - WINDOW_SPAN >= h.first {
+            h.loss.absorb_one((before >> b) & 1 == 1);
         }
+        h.top_word = before | 1 << b;
+        h.top_valid = true;
         h.max = e;
         h.max_sent_ns = now;
         h.buffers.send_times.record(e, now);
@@ -1205,8 +1243,8 @@ impl DirectionTracker {
     /// gaps, duplicates, late packets, restarts.
     #[inline(never)]
     fn on_seq_out_of_order(&mut self, s: u32, now: i64) -> SeqEvent {
-        // Whatever happens here may change the window.
-        self.hot.top_valid = false;
+        // What happens here reads and changes the window array.
+        self.write_back_top();
         let max = self.hot.max;
         if max == NO_NUMBER {
             self.counts.first_seq = Some(s);
