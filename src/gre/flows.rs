@@ -77,6 +77,8 @@ struct FlowHead {
 }
 
 const _: () = assert!(core::mem::size_of::<FlowHead>() == 64);
+// The head, then the tracker's hot lines.
+const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
 
 /// Source and destination IPv4 addresses as one word.
 fn v4_pair(src: Ipv4Addr, dst: Ipv4Addr) -> u64 {
@@ -117,8 +119,6 @@ impl PacketAddrs for AnyAddrs {
         (self.0, self.1)
     }
 }
-// The head, then the tracker's hot lines.
-const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
 
 impl FlowHead {
     /// Sets `outside_call` from the call's state.

@@ -43,9 +43,11 @@
 //! A capture interleaves the packets of many calls, so the state of one
 //! direction has usually left the first-level cache by the time its next
 //! packet comes. What an ordinary packet reads and writes is therefore kept
-//! together (`Hot`), and the next-in-order number takes a short path that
-//! touches one word of the window and one send-time slot; the timeline
-//! collects a second's packets before it adds them to its buckets.
+//! together (`Hot`, where the window word of the highest number is kept
+//! too), and the next-in-order number takes a short path that stores one
+//! send-time slot and one slot of the ring of recent packets outside it;
+//! the timeline collects a second's packets before it adds them to its
+//! buckets.
 
 use serde::{Serialize, Serializer};
 
@@ -794,7 +796,7 @@ struct Buffers {
 /// the send time of the highest number included, which is the one an ack
 /// usually names; a packet of this direction reads the first and the next
 /// two, where the window word of the highest number is kept too, so that
-/// a packet in order only stores to the window. The counters here are
+/// a packet in order leaves the window array alone. The counters here are
 /// reported through [`DirectionTracker::stats`]; the rarely moved ones
 /// stay in `counts`.
 #[derive(Clone)]
