@@ -413,6 +413,13 @@ impl PppLink {
         // 1661 §6.5, §6.6; RFC 1662 §3.1) for a protocol number below 0x100:
         // after `FF 03` or without it, one odd byte or `00` and a byte.
         use wire::frame::{ALL_STATIONS as FF, UI_CONTROL as UI};
+        // An MPPE frame with `FF 03 00 FD` in front, the form nearly every
+        // data frame of a session has, is told by one comparison.
+        if let Some((head, info)) = bytes.split_first_chunk::<4>() {
+            if *head == [FF, UI, 0, 0xFD] {
+                return self.mppe_frame(direction, frame, true, false, info);
+            }
+        }
         let (address_control, protocol_compressed, protocol, info) = match bytes {
             [FF, UI, 0, protocol, info @ ..] => (true, false, *protocol, info),
             [FF, UI, protocol, info @ ..] if protocol & 1 == 1 => (true, true, *protocol, info),
@@ -420,32 +427,13 @@ impl PppLink {
             [protocol, info @ ..] if protocol & 1 == 1 => (false, true, *protocol, info),
             _ => return false,
         };
-        let t = &mut self.tally[ix(direction)];
         let v6 = match protocol {
-            0xFD => {
-                // RFC 3078 §3.1: the count goes up by one per frame; any
-                // other step, and the first frame, are for the general
-                // path (which lists that first frame, so `listed` holds
-                // once there is a next count).
-                let [flags, low, ..] = *info else { return false };
-                let count = u16::from_be_bytes([flags & 0x0F, low]);
-                if count != t.next_count {
-                    return false;
-                }
-                t.next_count = (count + 1) % wire::mppe::COHERENCY_MODULUS;
-                t.with_address_control += u64::from(address_control);
-                t.protocol_compressed += u64::from(protocol_compressed);
-                t.compressed += 1;
-                t.encrypted += u64::from(flags & wire::mppe::FLAG_ENCRYPTED != 0);
-                t.flushed += u64::from(flags & wire::mppe::FLAG_FLUSHED != 0);
-                t.bytes = t.bytes.saturating_add(info.len() as u64);
-                t.last_frame = frame;
-                return true;
-            }
+            0xFD => return self.mppe_frame(direction, frame, address_control, protocol_compressed, info),
             0x21 => false,
             0x57 => true,
             _ => return false,
         };
+        let t = &mut self.tally[ix(direction)];
         t.with_address_control += u64::from(address_control);
         t.protocol_compressed += u64::from(protocol_compressed);
         if v6 {
@@ -454,6 +442,38 @@ impl PppLink {
             t.ipv4 += 1;
         }
         self.ip_frame(direction, frame, ts, v6, info);
+        true
+    }
+
+    /// The fast path of an MPPE frame (protocol 0x00FD; `info` starts with
+    /// the MPPE header): true when its coherency count is the one after the
+    /// direction's last.
+    #[inline(always)]
+    fn mppe_frame(
+        &mut self,
+        direction: Direction,
+        frame: u64,
+        address_control: bool,
+        protocol_compressed: bool,
+        info: &[u8],
+    ) -> bool {
+        // RFC 3078 §3.1: the count goes up by one per frame; any other
+        // step, and the first frame, are for the general path (which lists
+        // that first frame, so `listed` holds once there is a next count).
+        let t = &mut self.tally[ix(direction)];
+        let [flags, low, ..] = *info else { return false };
+        let count = u16::from_be_bytes([flags & 0x0F, low]);
+        if count != t.next_count {
+            return false;
+        }
+        t.next_count = (count + 1) % wire::mppe::COHERENCY_MODULUS;
+        t.with_address_control += u64::from(address_control);
+        t.protocol_compressed += u64::from(protocol_compressed);
+        t.compressed += 1;
+        t.encrypted += u64::from(flags & wire::mppe::FLAG_ENCRYPTED != 0);
+        t.flushed += u64::from(flags & wire::mppe::FLAG_FLUSHED != 0);
+        t.bytes = t.bytes.saturating_add(info.len() as u64);
+        t.last_frame = frame;
         true
     }
 
