@@ -539,13 +539,34 @@ impl GreTable {
         origin: PacketOrigin,
     ) {
         match (src, dst) {
-            (IpAddr::V4(s), IpAddr::V4(d)) => self.packet_from(V4Addrs(s, d), gre, ts, frame, origin),
-            _ => self.packet_from(AnyAddrs(src, dst), gre, ts, frame, origin),
+            (IpAddr::V4(s), IpAddr::V4(d)) => self.packet_v4(s, d, gre, ts, frame, origin),
+            _ => self.packet_any(AnyAddrs(src, dst), gre, ts, frame, origin),
         }
     }
 
+    /// [`GreTable::packet`] between IPv4 addresses: the addresses travel in
+    /// registers, not as `IpAddr` in memory.
+    #[inline(always)]
+    pub fn packet_v4(
+        &mut self,
+        src: Ipv4Addr,
+        dst: Ipv4Addr,
+        gre: &[u8],
+        ts: Timestamp,
+        frame: u64,
+        origin: PacketOrigin,
+    ) {
+        self.packet_from(V4Addrs(src, dst), gre, ts, frame, origin);
+    }
+
+    /// [`GreTable::packet`] between other addresses.
+    #[inline(never)]
+    fn packet_any(&mut self, addrs: AnyAddrs, gre: &[u8], ts: Timestamp, frame: u64, origin: PacketOrigin) {
+        self.packet_from(addrs, gre, ts, frame, origin);
+    }
+
     /// [`GreTable::packet`] for addresses of one kind.
-    #[inline]
+    #[inline(always)]
     fn packet_from<A: PacketAddrs>(
         &mut self,
         addrs: A,

@@ -646,7 +646,7 @@ impl Decoder {
     // Inlined into the caller, with `PacketSink::gre` when the sink asks
     // for it: the common GRE packet is then decoded and handled in one
     // piece of code, its `Packet` never written out.
-    #[inline]
+    #[inline(always)]
     pub fn decode_into<S: PacketSink>(&mut self, frame: &Frame<'_>, sink: &mut S) {
         self.stats.frames += 1;
         if self.defrag.pending() > 0 {
