@@ -211,7 +211,7 @@ fn main() {
     let (read, report) = best_of(runs, || {
         let mut analyzer = Analyzer::new(&config);
         let mut input: &[u8] = &pcap;
-        match capture::read_capture(&mut input, "bench", &mut |f| analyzer.frame(f)) {
+        match capture::read_capture(&mut input, "bench", &mut analyzer) {
             Ok(summary) => analyzer.finish(summary),
             Err(e) => {
                 eprintln!("pipeline bench: reading the capture back: {e}");

@@ -7,7 +7,7 @@
 //! are neither buffered nor parsed.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::analysis;
 use crate::capture::{self, CaptureSummary, Frame, Timestamp, UnsupportedLink};
@@ -432,14 +432,13 @@ impl Deliver<'_> {
             ip_ident: packet.ip.ident,
             iface: packet.iface,
         };
-        self.tracked.gre.packet(
-            packet.ip.src,
-            packet.ip.dst,
-            bytes,
-            packet.ts,
-            packet.frame,
-            origin,
-        );
+        let gre = &mut self.tracked.gre;
+        match (packet.ip.src, packet.ip.dst) {
+            (IpAddr::V4(src), IpAddr::V4(dst)) => {
+                gre.packet_v4(src, dst, bytes, packet.ts, packet.frame, origin)
+            }
+            (src, dst) => gre.packet(src, dst, bytes, packet.ts, packet.frame, origin),
+        }
     }
 }
 
@@ -880,11 +879,15 @@ pub fn analyze_path(path: &str, config: &Config) -> Result<Report, Error> {
     let mut reader = input;
     let mut analyzer = Analyzer::new(config);
     let store = analyzer.secret_store();
-    let summary = capture::read_capture_with_secrets(
-        &mut reader,
-        path,
-        &mut |frame| analyzer.frame(frame),
-        &mut |secrets| store.add_capture_secrets(secrets.secrets_type, secrets.data),
-    )?;
+    let summary = capture::read_capture_with_secrets(&mut reader, path, &mut analyzer, &mut |secrets| {
+        store.add_capture_secrets(secrets.secrets_type, secrets.data)
+    })?;
     Ok(analyzer.finish(summary))
+}
+
+impl capture::FrameSink for Analyzer {
+    #[inline(always)]
+    fn frame(&mut self, frame: &Frame<'_>) {
+        Analyzer::frame(self, frame);
+    }
 }

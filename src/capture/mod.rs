@@ -9,7 +9,7 @@ use serde::Serialize;
 mod fixtures;
 mod pcapng;
 mod reader;
-pub use reader::{open_input, read_capture, read_capture_with_secrets};
+pub use reader::{open_input, read_capture, read_capture_with_secrets, FrameSink};
 
 /// A capture timestamp: seconds and nanoseconds since the Unix epoch.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]

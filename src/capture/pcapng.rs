@@ -14,7 +14,8 @@ use pcap_parser::traits::PcapNGPacketBlock;
 use pcap_parser::PcapBlockOwned;
 
 use super::reader::{
-    bounded_text, caplen_limit, read_u32, Collector, RecordFormat, MAX_INTERFACES, MAX_RECORD_BYTES,
+    bounded_text, caplen_limit, read_u32, Collector, FrameSink, RecordFormat, MAX_INTERFACES,
+    MAX_RECORD_BYTES,
 };
 use super::{InterfaceInfo, LinkType, Timestamp};
 
@@ -172,10 +173,10 @@ impl PcapngFormat {
             })
     }
 
-    fn describe_interface(
+    fn describe_interface<F: FrameSink + ?Sized>(
         &mut self,
         idb: &InterfaceDescriptionBlock<'_>,
-        out: &mut Collector<'_>,
+        out: &mut Collector<'_, F>,
     ) -> Result<(), String> {
         if out.interfaces.len() >= MAX_INTERFACES {
             return Err(format!("more than {MAX_INTERFACES} interfaces"));
@@ -240,14 +241,14 @@ impl PcapngFormat {
     /// Delivers the packet of an Enhanced Packet Block; returns its frame
     /// number.
     #[inline]
-    fn enhanced_packet(
+    fn enhanced_packet<F: FrameSink + ?Sized>(
         &self,
         if_id: u32,
         ts_high: u32,
         ts_low: u32,
         data: &[u8],
         orig_len: u32,
-        out: &mut Collector<'_>,
+        out: &mut Collector<'_, F>,
     ) -> Result<u64, String> {
         let iface = self.interface(if_id)?;
         let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
@@ -261,7 +262,11 @@ impl PcapngFormat {
     /// The obsolete Packet Block: Interface ID u16, Drops Count u16,
     /// Timestamp (high, low) u32 ×2, Captured Len u32, Packet Len u32,
     /// data padded to 32 bits, options.
-    fn obsolete_packet(&self, body: &[u8], out: &mut Collector<'_>) -> Result<(), String> {
+    fn obsolete_packet<F: FrameSink + ?Sized>(
+        &self,
+        body: &[u8],
+        out: &mut Collector<'_, F>,
+    ) -> Result<(), String> {
         let malformed = || "malformed obsolete Packet Block".to_string();
         let (_, block) = parse_obsolete_packet(body, self.endianness()).map_err(|_| malformed())?;
         let iface = self.interface(u32::from(block.interface_id))?;
@@ -275,7 +280,7 @@ impl PcapngFormat {
     }
 
     /// Adds the counts of what was passed over to the summary's warnings.
-    pub(super) fn finish(&self, out: &mut Collector<'_>) {
+    pub(super) fn finish<F: FrameSink + ?Sized>(&self, out: &mut Collector<'_, F>) {
         if self.non_packet_records > 0 {
             out.warnings.push(format!(
                 "{} records hold no packet (systemd journal entries or custom blocks); \
@@ -330,7 +335,11 @@ impl RecordFormat for PcapngFormat {
     /// `epb_flags`). Anything irregular is left to pcap-parser, which then
     /// reports it exactly as for other blocks.
     #[inline]
-    fn fast(&mut self, front: &[u8], out: &mut Collector<'_>) -> Option<Result<usize, String>> {
+    fn fast<F: FrameSink + ?Sized>(
+        &mut self,
+        front: &[u8],
+        out: &mut Collector<'_, F>,
+    ) -> Option<Result<usize, String>> {
         const HEADER: usize = 28;
         if read_u32(front, 0, self.big_endian)? != EPB {
             return None;
@@ -358,7 +367,11 @@ impl RecordFormat for PcapngFormat {
         Some(Ok(len))
     }
 
-    fn block(&mut self, block: PcapBlockOwned<'_>, out: &mut Collector<'_>) -> Result<(), String> {
+    fn block<F: FrameSink + ?Sized>(
+        &mut self,
+        block: PcapBlockOwned<'_>,
+        out: &mut Collector<'_, F>,
+    ) -> Result<(), String> {
         let block = match block {
             PcapBlockOwned::NG(block) => block,
             _ => return Err("a pcap record inside a pcapng file".to_string()),

@@ -91,10 +91,10 @@ pub fn open_input(path: &str) -> Result<Box<dyn Read + Send>, Error> {
 /// but the file breaks before its first frame; [`Error::Io`] when reading
 /// fails. Damage after the first frame ends the read with a warning in
 /// `summary.warnings` instead.
-pub fn read_capture(
+pub fn read_capture<F: FrameSink + ?Sized>(
     input: &mut dyn Read,
     name: &str,
-    on_frame: &mut dyn FnMut(&Frame<'_>),
+    on_frame: &mut F,
 ) -> Result<CaptureSummary, Error> {
     read_capture_with_secrets(input, name, on_frame, &mut |_| {})
 }
@@ -102,10 +102,10 @@ pub fn read_capture(
 /// [`read_capture`], also handing every pcapng Decryption Secrets Block
 /// (pcapng draft §4.7) to `on_secrets` when it is read, before the frames
 /// that follow it.
-pub fn read_capture_with_secrets(
+pub fn read_capture_with_secrets<F: FrameSink + ?Sized>(
     input: &mut dyn Read,
     name: &str,
-    on_frame: &mut dyn FnMut(&Frame<'_>),
+    on_frame: &mut F,
     on_secrets: &mut dyn FnMut(&DecryptionSecrets<'_>),
 ) -> Result<CaptureSummary, Error> {
     let mut source = MarkedSource { inner: input };
@@ -378,8 +378,8 @@ fn identify(first: &[u8]) -> Option<Magic> {
 // What is collected while reading
 
 /// Counts frames, hands them to the caller and gathers the summary.
-pub(super) struct Collector<'f> {
-    on_frame: &'f mut dyn FnMut(&Frame<'_>),
+pub(super) struct Collector<'f, F: FrameSink + ?Sized> {
+    on_frame: &'f mut F,
     pub(super) on_secrets: Option<&'f mut dyn FnMut(&DecryptionSecrets<'_>)>,
     pub(super) frames: u64,
     bytes: u64,
@@ -392,8 +392,22 @@ pub(super) struct Collector<'f> {
     pub(super) warnings: Vec<String>,
 }
 
-impl<'f> Collector<'f> {
-    pub(super) fn new(on_frame: &'f mut dyn FnMut(&Frame<'_>)) -> Self {
+/// What takes the frames of a capture as they are read: any
+/// `FnMut(&Frame)`, or a type of its own (the analyzer), whose per-frame
+/// call the reader's loop can then inline.
+pub trait FrameSink {
+    fn frame(&mut self, frame: &Frame<'_>);
+}
+
+impl<T: FnMut(&Frame<'_>) + ?Sized> FrameSink for T {
+    #[inline(always)]
+    fn frame(&mut self, frame: &Frame<'_>) {
+        self(frame);
+    }
+}
+
+impl<'f, F: FrameSink + ?Sized> Collector<'f, F> {
+    pub(super) fn new(on_frame: &'f mut F) -> Self {
         Collector {
             on_frame,
             on_secrets: None,
@@ -413,7 +427,7 @@ impl<'f> Collector<'f> {
     /// for records without a time stamp (pcapng Simple Packet Blocks): they
     /// carry the previous frame's time and leave first/last time alone.
     /// Returns the frame number.
-    #[inline]
+    #[inline(always)]
     pub(super) fn packet(
         &mut self,
         ts: Option<Timestamp>,
@@ -434,7 +448,7 @@ impl<'f> Collector<'f> {
             }
             None => self.last.unwrap_or_default(),
         };
-        (self.on_frame)(&Frame {
+        self.on_frame.frame(&Frame {
             number: self.frames,
             ts,
             link,
@@ -550,13 +564,21 @@ pub(super) trait RecordFormat {
     /// pcap-parser (incomplete, irregular or rare). [`drive`] calls it again
     /// on the bytes after them, so a buffer full of common records never
     /// reaches pcap-parser.
-    fn fast(&mut self, _front: &[u8], _out: &mut Collector<'_>) -> Option<Result<usize, String>> {
+    fn fast<F: FrameSink + ?Sized>(
+        &mut self,
+        _front: &[u8],
+        _out: &mut Collector<'_, F>,
+    ) -> Option<Result<usize, String>> {
         None
     }
 
     /// Handles one block parsed by pcap-parser. `Err` stops the read; its
     /// text says why.
-    fn block(&mut self, block: PcapBlockOwned<'_>, out: &mut Collector<'_>) -> Result<(), String>;
+    fn block<F: FrameSink + ?Sized>(
+        &mut self,
+        block: PcapBlockOwned<'_>,
+        out: &mut Collector<'_, F>,
+    ) -> Result<(), String>;
 
     /// The total length claimed by the record at the start of `front`:
     /// `Ok(None)` when its header is not complete yet, `Err` when the
@@ -580,11 +602,11 @@ enum Step {
 }
 
 /// Runs a pcap-parser streaming reader to the end of the input.
-fn drive<P: PcapReaderIterator + ?Sized>(
+fn drive<P: PcapReaderIterator + ?Sized, F: FrameSink + ?Sized>(
     reader: &mut P,
     mut capacity: usize,
     format: &mut impl RecordFormat,
-    out: &mut Collector<'_>,
+    out: &mut Collector<'_, F>,
 ) -> Stop {
     loop {
         // Every complete common record in the buffer, one after the other,
@@ -841,7 +863,11 @@ impl PcapFormat {
     /// The complete records with a believable captured length at the front
     /// of `front`, handed to `out`; returns the bytes they take.
     #[inline(always)]
-    fn records<const BIG_ENDIAN: bool>(&self, front: &[u8], out: &mut Collector<'_>) -> usize {
+    fn records<const BIG_ENDIAN: bool, F: FrameSink + ?Sized>(
+        &self,
+        front: &[u8],
+        out: &mut Collector<'_, F>,
+    ) -> usize {
         let word = |raw: [u8; 4]| {
             if BIG_ENDIAN {
                 u32::from_be_bytes(raw)
@@ -885,20 +911,28 @@ impl RecordFormat for PcapFormat {
     /// Takes every such record at the front of the buffer, one after the
     /// other, in a loop specialised for the file's byte order.
     #[inline]
-    fn fast(&mut self, front: &[u8], out: &mut Collector<'_>) -> Option<Result<usize, String>> {
+    fn fast<F: FrameSink + ?Sized>(
+        &mut self,
+        front: &[u8],
+        out: &mut Collector<'_, F>,
+    ) -> Option<Result<usize, String>> {
         if !self.past_file_header {
             return None;
         }
         let used = if self.header.big_endian {
-            self.records::<true>(front, out)
+            self.records::<true, F>(front, out)
         } else {
-            self.records::<false>(front, out)
+            self.records::<false, F>(front, out)
         };
         (used > 0).then_some(Ok(used))
     }
 
     #[inline]
-    fn block(&mut self, block: PcapBlockOwned<'_>, out: &mut Collector<'_>) -> Result<(), String> {
+    fn block<F: FrameSink + ?Sized>(
+        &mut self,
+        block: PcapBlockOwned<'_>,
+        out: &mut Collector<'_, F>,
+    ) -> Result<(), String> {
         match block {
             PcapBlockOwned::Legacy(record) => {
                 if record.caplen > self.max_caplen {
@@ -934,7 +968,11 @@ impl RecordFormat for PcapFormat {
 /// Reads big-endian "modified" pcap records by hand (pcap-parser knows the
 /// modified magic only in little-endian order). `input` starts with the
 /// 24-byte file header.
-fn read_modified_big_endian(input: &mut dyn Read, header: &PcapFileHeader, out: &mut Collector<'_>) -> Stop {
+fn read_modified_big_endian<F: FrameSink + ?Sized>(
+    input: &mut dyn Read,
+    header: &PcapFileHeader,
+    out: &mut Collector<'_, F>,
+) -> Stop {
     let record_header = header.record_header_len();
     let max_caplen = header.max_caplen();
     let mut window = Window::new(BUFFER_BYTES);
@@ -1710,11 +1748,13 @@ mod tests {
             .bytes;
         let mut seen = Vec::new();
         let mut frames = 0;
-        let summary =
-            read_capture_with_secrets(&mut bytes.as_slice(), "dsb", &mut |_| frames += 1, &mut |d| {
-                seen.push((d.secrets_type, d.data.to_vec(), d.before_frame))
-            })
-            .unwrap();
+        let summary = read_capture_with_secrets(
+            &mut bytes.as_slice(),
+            "dsb",
+            &mut |_: &Frame<'_>| frames += 1,
+            &mut |d| seen.push((d.secrets_type, d.data.to_vec(), d.before_frame)),
+        )
+        .unwrap();
         assert_eq!(
             seen,
             [
