@@ -561,11 +561,18 @@ impl SeenWindow {
 /// [`SEQ_RESET_LIMIT`] per packet, so no real one comes near it.
 const NO_NUMBER: i64 = i64::MIN;
 
-/// Capture times of the last [`SEND_TIME_SLOTS`] data packets, by number.
-/// Number and time share a slot so that a lookup reads one cache line.
+/// Capture times of data packets, number `e` at `e mod SEND_TIME_SLOTS`.
+///
+/// A slot holds no number: every path that sets the window bit of a
+/// number within [`SEND_TIME_SLOTS`] of the highest (at or after `first`)
+/// also writes its slot, and only a number above it can take the slot
+/// over, so for such a number the window bit says whether the slot is its
+/// own ([`DirectionTracker::sent_time`]). Eight bytes a number keep the
+/// slots that packets in order write one after the other small: 1 KiB a
+/// direction, which matters when thousands of directions interleave.
 #[derive(Clone)]
 struct SendTimes {
-    slots: [(i64, i64); SEND_TIME_SLOTS],
+    at: [i64; SEND_TIME_SLOTS],
 }
 
 impl SendTimes {
@@ -577,21 +584,15 @@ impl SendTimes {
 
     #[inline]
     fn record(&mut self, e: i64, at: i64) {
-        if let Some(slot) = self.slots.get_mut(Self::slot(e)) {
-            *slot = (e, at);
+        if let Some(slot) = self.at.get_mut(Self::slot(e)) {
+            *slot = at;
         }
     }
 
+    /// The time in `e`'s slot, whoever wrote it.
     #[inline]
-    fn lookup(&self, e: i64) -> Option<i64> {
-        match self.slots.get(Self::slot(e)) {
-            Some(&(n, t)) if n == e => Some(t),
-            _ => None,
-        }
-    }
-
-    fn clear(&mut self) {
-        self.slots = [(NO_NUMBER, 0); SEND_TIME_SLOTS];
+    fn slot_time(&self, e: i64) -> Option<i64> {
+        self.at.get(Self::slot(e)).copied()
     }
 }
 
@@ -900,7 +901,7 @@ impl DirectionTracker {
                         words: [0; WINDOW_WORDS],
                     },
                     send_times: SendTimes {
-                        slots: [(NO_NUMBER, 0); SEND_TIME_SLOTS],
+                        at: [0; SEND_TIME_SLOTS],
                     },
                     recent: [RecentPacket::default(); RECENT_PACKETS],
                     latency_exact: [0; EXACT_LATENCY_SAMPLES],
@@ -1092,7 +1093,7 @@ impl DirectionTracker {
         let sent = if e == max {
             Some(h.max_sent_ns)
         } else {
-            self.hot.buffers.send_times.lookup(e)
+            self.sent_time(e)
         };
         if let Some(sent) = sent {
             let now = nanos(ts);
@@ -1181,6 +1182,18 @@ impl DirectionTracker {
             return false;
         }
         -d >= WINDOW_SPAN || self.window_has(max + d)
+    }
+
+    /// The capture time of the packet numbered `e` (at or after `first`,
+    /// at most `max`), while its send-time slot holds it: `e` was seen and
+    /// is within [`SEND_TIME_SLOTS`] of `max` (see [`SendTimes`]).
+    #[inline]
+    fn sent_time(&self, e: i64) -> Option<i64> {
+        let max = self.hot.max;
+        if e > max || max - e >= SEND_TIME_SLOTS as i64 || e < self.hot.first || !self.window_has(e) {
+            return None;
+        }
+        self.hot.buffers.send_times.slot_time(e)
     }
 
     /// Whether number `e`, inside the window, was seen: its bit in
@@ -1304,7 +1317,6 @@ impl DirectionTracker {
         self.hot.loss.run = 0;
         self.hot.buffers.window.clear_all();
         self.hot.buffers.window.set(e);
-        self.hot.buffers.send_times.clear();
         self.hot.max_sent_ns = now;
         self.hot.buffers.send_times.record(e, now);
     }
