@@ -7,7 +7,9 @@ use std::io::{self, Write};
 use super::model::Report;
 
 /// Writes reports as pretty JSON: the object for one, an array for several.
-pub fn write_json(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
+// Generic over the writer: serde_json writes token by token, and through
+// `dyn Write` each token would be a call of its own.
+pub fn write_json<W: Write + ?Sized>(out: &mut W, reports: &[Report]) -> io::Result<()> {
     match reports {
         [one] => serde_json::to_writer_pretty(&mut *out, one)?,
         many => serde_json::to_writer_pretty(&mut *out, many)?,
@@ -16,7 +18,7 @@ pub fn write_json(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
 }
 
 /// Writes one compact JSON object per line.
-pub fn write_ndjson(out: &mut dyn Write, reports: &[Report]) -> io::Result<()> {
+pub fn write_ndjson<W: Write + ?Sized>(out: &mut W, reports: &[Report]) -> io::Result<()> {
     for r in reports {
         serde_json::to_writer(&mut *out, r)?;
         out.write_all(b"\n")?;
