@@ -75,6 +75,10 @@ pub fn open_input(path: &str) -> Result<Box<dyn Read + Send>, Error> {
 }
 
 /// Reads every frame of a capture, calling `on_frame` for each in file order.
+/// `on_frame` is any `FnMut(&Frame)` (a closure needs its argument's type
+/// written out, `|f: &Frame<'_>|`) or a [`FrameSink`] of its own, such as
+/// the analyzer, whose per-frame call is then inlined into the reading
+/// loop.
 ///
 /// `input` holds a pcap file (microsecond or nanosecond, either byte order,
 /// or the "modified" variant) or a pcapng file (draft-ietf-opsawg-pcapng),

@@ -36,7 +36,7 @@
 //!   ([`AckLatency`]);
 //! * the [`Timeline`] has at most [`TIMELINE_BUCKETS`] buckets.
 //!
-//! A tracker holds about 8.7 KiB (5 KiB of fixed buffers, a 3 KiB
+//! A tracker holds about 7.7 KiB (4 KiB of fixed buffers, a 3 KiB
 //! timeline), allocated once in [`DirectionTracker::new`].
 //!
 //! # Speed
@@ -45,7 +45,8 @@
 //! packet comes. What an ordinary packet reads and writes is therefore kept
 //! together (`Hot`, where the window word of the highest number is kept
 //! too), and the next-in-order number takes a short path that stores one
-//! send-time slot and one slot of the ring of recent packets outside it;
+//! send-time slot (8 bytes: slots roll through the cache, so they are kept
+//! small) and one slot of the ring of recent packets outside it;
 //! the timeline collects a second's packets before it adds them to its
 //! buckets.
 
@@ -1812,6 +1813,23 @@ mod tests {
                 unmatched: 2,
             }
         );
+    }
+
+    /// A send-time slot holds no number: an ack naming a lost number whose
+    /// slot an older number wrote must not take that older send time.
+    #[test]
+    fn ack_of_a_lost_number_takes_no_send_time_from_its_slot() {
+        let mut a = DirectionTracker::new();
+        let seqs: Vec<u32> = (0..300).filter(|&n| n != 250).collect();
+        feed(&mut a, &seqs);
+        // Slot 250 mod 128 = 122 was last written by number 122.
+        a.on_peer_ack(250, at(400_000));
+        a.on_peer_ack(251, at(400_000)); // sent at 250 ms (the 250th packet)
+        let s = a.stats();
+        assert_eq!((s.acks_received, s.acks_beyond_seen, s.lost), (2, 1, 1));
+        assert_eq!(s.ack_latency.samples, 1);
+        assert_eq!(s.ack_latency.min, Some(0.15));
+        assert_eq!(s.ack_latency.unmatched, 0);
     }
 
     #[test]
