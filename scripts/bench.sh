@@ -33,7 +33,9 @@
 # the Debian packages time and tshark when they are missing.
 #
 # Output: a markdown report on standard output, also kept in
-# benches/data/last-run.md.
+# benches/data/last-run.md. Its table keeps each row's fastest run; the
+# median and slowest of the runs follow it, since a shared machine's
+# times move from run to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -119,6 +121,8 @@ fi
 # --- measuring --------------------------------------------------------------
 # One result per line: label|capture|frames|bytes|wall_s|cpu_s|rss_kb
 results=()
+# One line per measured row: label|capture|frames|median wall_s|slowest wall_s|runs
+spreads=()
 timed() { # out-file cmd... ; prints wall seconds, output to /dev/null
     local out=$1 t0 t1 status=0
     shift
@@ -133,7 +137,7 @@ timed() { # out-file cmd... ; prints wall seconds, output to /dev/null
     awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}'
 }
 measure() { # label runs capture cmd...
-    local label=$1 runs=$2 pcap=$3 info frames bytes best="" wall cpu rss tv=$data/time.txt
+    local label=$1 runs=$2 pcap=$3 info frames bytes best="" wall cpu rss tv=$data/time.txt walls=()
     shift 3
     info=$(info_of "$pcap")
     frames=$(field "$info" frames)
@@ -141,6 +145,7 @@ measure() { # label runs capture cmd...
     cat "$pcap" > /dev/null # into the page cache
     for ((r = 0; r < runs; r++)); do
         wall=$(timed "$tv" "$@")
+        walls+=("$wall")
         cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$tv")
         rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
         if [ -z "$best" ] || awk -v a="$wall" -v b="${best%%|*}" 'BEGIN {exit !(a < b)}'; then
@@ -149,6 +154,11 @@ measure() { # label runs capture cmd...
     done
     say "$label on $(basename "$pcap"): $best (wall s|cpu s|rss KB)"
     results+=("$label|$(basename "$pcap")|$frames|$bytes|$best")
+    local spread
+    spread=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{w[NR] = $1} END {
+        m = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2
+        printf "%.3f|%.3f|%d", m, w[NR], NR }')
+    spreads+=("$label|$(basename "$pcap")|$frames|$spread")
 }
 
 : > "$data/stderr.log"
@@ -193,6 +203,16 @@ report() {
             cr = (c > 0) ? sprintf("%.2f", f / c / 1e6) : "n/a"
             printf "| %s | %s | %d | %.0f | %.2f | %.2f | %.3f | %.2f | %s | %.1f |\n",
                 l, n, f, b / 1e6, w, c, b / w / 1e9, f / w / 1e6, cr, r / 1024 }'
+    done
+    echo
+    # The machine's noise: median and slowest of each row's runs.
+    echo "Spread of the wall times (the table keeps the fastest run):"
+    echo
+    local row
+    for row in "${spreads[@]}"; do
+        IFS='|' read -r label name frames median slowest runs <<< "$row"
+        awk -v l="$label" -v n="$name" -v f="$frames" -v m="$median" -v s="$slowest" -v r="$runs" 'BEGIN {
+            if (r > 1) printf "- %s, %s: median %.2f s (%.2f M frames/s), slowest %.2f s, of %d runs\n", l, n, m, f / m / 1e6, s, r }'
     done
     echo
     # Ratios and targets from the rows above.
