@@ -248,7 +248,7 @@ impl Analyzer {
         } = self;
         decoder.decode_into(
             frame,
-            &mut Deliver {
+            Deliver {
                 tcp,
                 flows,
                 tracked,

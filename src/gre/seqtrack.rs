@@ -1068,20 +1068,19 @@ impl DirectionTracker {
             return;
         }
         let prev = h.acked;
-        if prev != NO_NUMBER {
-            if e == prev {
-                return; // piggy-backed repeats are normal
-            }
-            if e < prev {
-                self.counts.ack_regressions += 1;
-                return;
-            }
+        if prev != NO_NUMBER && e < prev {
+            self.counts.ack_regressions += 1;
+            return;
         }
+        // Piggy-backed repeats of the last ack are normal, and whether an
+        // ack repeats or advances changes from one to the next: that is
+        // not branched on where it can be helped. A repeat acknowledges
+        // nothing (`from` is past `to`) and its latency sample is not
+        // counted.
+        let advances = e != prev;
         let from = if prev == NO_NUMBER { h.first } else { prev + 1 }.max(h.first);
         let to = e.min(max);
-        if to >= from {
-            h.acked_packets += (to - from + 1).unsigned_abs();
-        }
+        h.acked_packets += (to - from + 1).max(0).unsigned_abs();
         h.acked = e;
         if e < h.first {
             return;
@@ -1099,10 +1098,13 @@ impl DirectionTracker {
         if let Some(sent) = sent {
             let now = nanos(ts);
             if now >= sent {
-                self.record_latency(now - sent);
-            } else {
+                self.record_latency_if(advances, now - sent);
+            } else if advances {
                 self.latency_unmatched += 1;
             }
+            return;
+        }
+        if !advances {
             return;
         }
         let in_window = max - e < WINDOW_SPAN;
@@ -1153,21 +1155,36 @@ impl DirectionTracker {
         s
     }
 
-    fn record_latency(&mut self, ns: i64) {
+    /// Takes the latency sample `ns` when `counted`. Either way the sample
+    /// is written to the slots the next counted one takes (which nothing
+    /// reads before it is counted), so that whether it counts is one
+    /// addition, not a branch.
+    #[inline(always)]
+    fn record_latency_if(&mut self, counted: bool, ns: i64) {
         let h = &mut self.hot;
         let n = h.latency_count;
         let b = &mut *h.buffers;
-        if let Some(slot) = usize::try_from(n).ok().and_then(|i| b.latency_exact.get_mut(i)) {
-            *slot = ns;
+        if n < EXACT_LATENCY_SAMPLES as u64 {
+            if let Some(slot) = b.latency_exact.get_mut(n as usize) {
+                *slot = ns;
+            }
         }
         let at = (n % LATENCY_BATCH as u64) as usize;
         if let Some(slot) = b.latency_pending.get_mut(at) {
             *slot = ns;
         }
-        h.latency_count = n + 1;
-        if at + 1 == LATENCY_BATCH {
-            b.latency.add(&b.latency_pending);
+        h.latency_count = n + u64::from(counted);
+        if counted && at + 1 == LATENCY_BATCH {
+            self.latency_batch();
         }
+    }
+
+    /// A batch of [`LATENCY_BATCH`] samples is complete: into the
+    /// histogram with it.
+    #[inline(never)]
+    fn latency_batch(&mut self) {
+        let b = &mut *self.hot.buffers;
+        b.latency.add(&b.latency_pending);
     }
 
     /// Whether `s` may be a second capture of a packet: its number was seen
@@ -1920,6 +1937,35 @@ mod tests {
                 },
                 "{n} samples"
             );
+        }
+    }
+
+    /// A repeated ack takes no latency sample, though it writes its value
+    /// where the next sample goes: every summary is that of the run
+    /// without the repeats, on both sides of the exact-sample limit and
+    /// of every batch boundary.
+    #[test]
+    fn repeated_acks_leave_the_latency_samples_alone() {
+        for n in [3u32, 8, 9, 33, 40, 100] {
+            let run = |repeats: bool| {
+                let mut a = DirectionTracker::new();
+                for i in 0..n {
+                    let t = i64::from(i) * 1_000_000;
+                    a.on_packet(&data(i, None), at(t), u64::from(i) + 1, origin(i + 1));
+                    a.on_peer_ack(i, at(t + i64::from(n - i) * 1000));
+                    if repeats {
+                        // Half a second later: a sample of ~500 ms if taken.
+                        a.on_peer_ack(i, at(t + 500_000));
+                        a.on_peer_ack(i, at(t + 900_000));
+                    }
+                }
+                a.stats()
+            };
+            let (plain, repeated) = (run(false), run(true));
+            assert_eq!(repeated.ack_latency, plain.ack_latency, "{n} samples");
+            assert_eq!(repeated.ack_latency.samples, u64::from(n));
+            assert_eq!(repeated.acked_packets, plain.acked_packets);
+            assert_eq!(repeated.acks_received, 3 * plain.acks_received);
         }
     }
 

@@ -604,6 +604,17 @@ pub trait PacketSink {
     fn packet(&mut self, packet: &Packet<'_>);
 }
 
+impl<T: PacketSink + ?Sized> PacketSink for &mut T {
+    #[inline(always)]
+    fn gre(&mut self, packet: &Packet<'_>) {
+        (**self).gre(packet)
+    }
+    #[inline(always)]
+    fn packet(&mut self, packet: &Packet<'_>) {
+        (**self).packet(packet)
+    }
+}
+
 /// A closure as a [`PacketSink`] that takes every packet alike.
 struct EveryPacket<'s>(&'s mut dyn FnMut(&Packet<'_>));
 
@@ -637,7 +648,7 @@ impl Decoder {
     /// datagram completed by this frame's fragment is delivered with this
     /// frame's number and time.
     pub fn decode(&mut self, frame: &Frame<'_>, sink: &mut dyn FnMut(&Packet<'_>)) {
-        self.decode_into(frame, &mut EveryPacket(sink));
+        self.decode_into(frame, EveryPacket(sink));
     }
 
     /// [`Decoder::decode`] into a [`PacketSink`]: the GRE packet of the
@@ -647,7 +658,7 @@ impl Decoder {
     // for it: the common GRE packet is then decoded and handled in one
     // piece of code, its `Packet` never written out.
     #[inline(always)]
-    pub fn decode_into<S: PacketSink>(&mut self, frame: &Frame<'_>, sink: &mut S) {
+    pub fn decode_into<S: PacketSink>(&mut self, frame: &Frame<'_>, mut sink: S) {
         self.stats.frames += 1;
         if self.defrag.pending() > 0 {
             self.defrag.expire(frame.ts, &mut self.stats.fragments);
@@ -684,13 +695,16 @@ impl Decoder {
                 }
             }
         }
-        self.decode_general(frame, sink);
+        // The frame and the sink go to the general path as copies made
+        // here, so that the caller's need not be written to memory for the
+        // common frame, which reads them from registers.
+        self.decode_general(&{ *frame }, sink);
     }
 
     /// [`Decoder::decode_into`] for every frame but the plainest GRE one.
     // Out of line: the common frame's code then needs few registers saved.
     #[inline(never)]
-    fn decode_general<S: PacketSink>(&mut self, frame: &Frame<'_>, sink: &mut S) {
+    fn decode_general<S: PacketSink>(&mut self, frame: &Frame<'_>, mut sink: S) {
         let captured_short = u32::try_from(frame.data.len()).is_ok_and(|n| n < frame.orig_len);
         let ctx = FrameContext {
             number: frame.number,
