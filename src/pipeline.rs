@@ -234,7 +234,7 @@ impl Analyzer {
     // Inlined into the reader's callback, one call fewer per frame.
     #[inline(always)]
     pub fn frame(&mut self, frame: &Frame<'_>) {
-        if !link::is_supported(frame.link) {
+        if frame.link != capture::LinkType::ETHERNET && !link::is_supported(frame.link) {
             *self.unsupported.entry(frame.link.0).or_insert(0) += 1;
             return;
         }

@@ -837,7 +837,8 @@ struct Hot {
     pending_bytes: u64,
     /// The most packets in flight plus one; 0 while nothing was measured.
     max_in_flight_plus_one: u64,
-    /// The highest Ack this direction sent, widened ([`NO_NUMBER`]: none).
+    /// The highest Ack this direction sent, in serial order; its low 32
+    /// bits are the number ([`NO_NUMBER`]: none).
     max_ack_sent: i64,
 
     /// The window word that holds `max`, when `top_valid`: the next number
@@ -1019,12 +1020,14 @@ impl DirectionTracker {
         h.last_secs = ts.secs;
         h.last_nanos = ts.nanos;
         h.last_frame = frame;
+        // Only the low 32 bits of the highest Ack are reported: an Ack
+        // after it in serial order (RFC 1982) takes its place.
+        // Whether it does changes from one Ack to the next: a select,
+        // not a branch.
         if let Some(a) = pkt.ack {
-            h.max_ack_sent = if h.max_ack_sent == NO_NUMBER {
-                i64::from(a)
-            } else {
-                h.max_ack_sent.max(unwrap(h.max_ack_sent, a))
-            };
+            let m = h.max_ack_sent;
+            let later = m == NO_NUMBER || seq_dist(m as u32, a) > 0;
+            h.max_ack_sent = if later { i64::from(a) } else { m };
         }
         let event = match pkt.seq {
             Some(_) if in_order => {
@@ -1938,6 +1941,28 @@ mod tests {
                 "{n} samples"
             );
         }
+    }
+
+    /// `max_ack` is the highest Ack sent in serial order (RFC 1982): it
+    /// follows the numbers across 2^32, and an older Ack arriving late
+    /// leaves it alone.
+    #[test]
+    fn highest_ack_in_serial_order_across_the_wrap() {
+        let cases: [(&[u32], u32); 5] = [
+            (&[5], 5),
+            (&[5, 3], 5),
+            (&[0xFFFF_FFF0, 0xFFFF_FFFF, 2, 0xFFFF_FFFE], 2),
+            (&[0xFFFF_FFFF, 0], 0),
+            (&[7, 7, 0x8000_0006], 0x8000_0006),
+        ];
+        for (acks, want) in cases {
+            let mut t = DirectionTracker::new();
+            for (i, &a) in acks.iter().enumerate() {
+                t.on_packet(&ack_only(a), at(i as i64), i as u64 + 1, origin(i as u32 + 1));
+            }
+            assert_eq!(t.stats().max_ack, Some(want), "{acks:x?}");
+        }
+        assert_eq!(DirectionTracker::new().stats().max_ack, None);
     }
 
     /// A repeated ack takes no latency sample, though it writes its value
