@@ -682,7 +682,7 @@ fn fingerprint(pkt: &PptpGre<'_>, ip_ident: u32) -> u64 {
 fn latency_bucket(ns: i64) -> usize {
     let us = (ns.max(0).unsigned_abs() / 1000).min((1 << LATENCY_RANGE_BITS) - 1);
     let msb = 63 - (us | 1).leading_zeros();
-    let shift = msb.saturating_sub(LATENCY_SUB_BITS);
+    let shift = msb.max(LATENCY_SUB_BITS) - LATENCY_SUB_BITS;
     ((shift << LATENCY_SUB_BITS) as usize) + (us >> shift) as usize
 }
 
@@ -763,13 +763,17 @@ struct LatencyHistogram {
 
 impl LatencyHistogram {
     fn add(&mut self, samples: &[i64]) {
+        // The extremes in registers: a bucket's count could otherwise be
+        // the same memory as far as the compiler knows.
+        let (mut min, mut max) = (self.min_ns, self.max_ns);
         for &ns in samples {
-            self.min_ns = self.min_ns.min(ns);
-            self.max_ns = self.max_ns.max(ns);
+            min = min.min(ns);
+            max = max.max(ns);
             if let Some(c) = self.buckets.get_mut(latency_bucket(ns)) {
                 *c = c.saturating_add(1);
             }
         }
+        (self.min_ns, self.max_ns) = (min, max);
     }
 }
 
