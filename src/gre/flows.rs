@@ -23,7 +23,7 @@ use crate::capture::Timestamp;
 use crate::gre::seqtrack::SeqEvent;
 use crate::gre::seqtrack::{DirectionTracker, PacketOrigin, SeqStats};
 use crate::gre::wire::{classify, Gre, GreAnomalies, OtherGreKind};
-use crate::ppp::negotiation::{PppLink, PppReport};
+use crate::ppp::negotiation::{DataTally, PppLink, PppReport};
 use crate::pptp::session::Direction;
 
 /// The PPP side a GRE flow carries.
@@ -48,10 +48,11 @@ fn slot_of(index: Option<usize>) -> u32 {
 }
 
 /// What every packet of a flow reads before and after its tracker: one
-/// cache line, the first of the flow, right before the tracker's own
-/// (a capture interleaves many calls, so a flow's state has usually left
-/// the first-level cache when its next packet comes, and each line costs
-/// a miss). Indexes are [`NO_FLOW`] when absent.
+/// cache line, the first of the flow, right before its PPP tally and the
+/// tracker's own lines (a capture interleaves many calls, so a flow's
+/// state has usually left the first-level cache when its next packet
+/// comes, and each line apart costs a miss). Indexes are [`NO_FLOW`] when
+/// absent.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
 struct FlowHead {
@@ -74,11 +75,15 @@ struct FlowHead {
     outside_call: bool,
     /// Which side of the PPP link this flow carries.
     ppp_direction: Direction,
+    /// [`GreFlow::ppp_tally`] is the live tally of that side of the link
+    /// (see [`LinkSlot::holder`]).
+    holds_tally: bool,
 }
 
 const _: () = assert!(core::mem::size_of::<FlowHead>() == 64);
-// The head, then the tracker's hot lines.
-const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 64);
+// The head, the PPP tally, then the tracker's hot lines.
+const _: () = assert!(core::mem::offset_of!(GreFlow, ppp_tally) == 64);
+const _: () = assert!(core::mem::offset_of!(GreFlow, tracker) == 128);
 
 /// Source and destination IPv4 addresses as one word.
 fn v4_pair(src: Ipv4Addr, dst: Ipv4Addr) -> u64 {
@@ -162,14 +167,20 @@ pub enum FlowDirection {
 /// One GRE flow as the report lists it.
 ///
 /// Laid out in declaration order (`repr(C)`) so that what every packet
-/// touches, the [`FlowHead`] and the tracker's hot state (which comes
-/// first in the tracker), are the first four cache lines, one after the
-/// other; the serialised fields keep their order.
+/// touches, the [`FlowHead`], the PPP data tally the flow holds and the
+/// tracker's hot state (which comes first in the tracker), are the first
+/// five cache lines, one after the other; the serialised fields keep
+/// their order.
 #[derive(Debug, Clone, Serialize)]
 #[repr(C)]
 pub struct GreFlow {
     #[serde(skip)]
     head: FlowHead,
+    /// The data tally of the PPP side this flow carries, while
+    /// `head.holds_tally`: a data frame then updates the line after the
+    /// head, not one of the link's.
+    #[serde(skip)]
+    ppp_tally: DataTally,
     #[serde(skip)]
     tracker: DirectionTracker,
     pub src: IpAddr,
@@ -215,6 +226,19 @@ pub struct GreFlow {
 struct LinkSlot {
     link: PppLink,
     call: Option<CallRef>,
+    /// Per side (client → server, server → client), the flow that holds
+    /// the side's data tally ([`NO_FLOW`]: the link's own copy is the live
+    /// one). A flow takes it with its first data frame and gives it back
+    /// when it is tied to another link or side, and at the end.
+    holder: [u32; 2],
+}
+
+/// The index of a PPP side in [`LinkSlot::holder`].
+fn side_ix(d: Direction) -> usize {
+    match d {
+        Direction::ClientToServer => 0,
+        Direction::ServerToClient => 1,
+    }
 }
 
 /// A PPP link as the report gets it.
@@ -448,6 +472,11 @@ impl GreTable {
                 },
             );
             if let Some(&index) = self.current.get(&key) {
+                // A flow with no call may now be tied to the call's link
+                // and side.
+                if self.flows.get(index).is_some_and(|f| f.call.is_none()) {
+                    self.give_back_tally(index);
+                }
                 let Some(flow) = self.flows.get_mut(index) else {
                     continue;
                 };
@@ -623,6 +652,12 @@ impl GreTable {
         let Some(flow) = self.flows.get_mut(index) else {
             return;
         };
+        if !flow.head.holds_tally && flow.head.link != NO_FLOW {
+            self.take_tally(index);
+        }
+        let Some(flow) = self.flows.get_mut(index) else {
+            return;
+        };
         let head = &mut flow.head;
         head.seen += 1;
         let seen_before = head.seen - 1;
@@ -656,7 +691,8 @@ impl GreTable {
         if let (Some(l), Some(_)) = (link, pkt.seq) {
             if seen.event != SeqEvent::CaptureDuplicate && !pkt.payload.is_empty() {
                 if let Some(slot) = self.links.get_mut(l) {
-                    slot.link.frame(ppp_direction, frame, ts, pkt.payload);
+                    slot.link
+                        .frame_with(&mut flow.ppp_tally, ppp_direction, frame, ts, pkt.payload);
                 }
             }
         }
@@ -668,6 +704,53 @@ impl GreTable {
             }
             (Some(ack), _) if flow.unpaired_acks.len() < UNPAIRED_ACKS => flow.unpaired_acks.push((ack, ts)),
             _ => {}
+        }
+    }
+
+    /// Flow `index` takes the data tally of its PPP side from the link,
+    /// or from the flow that held it before.
+    #[cold]
+    #[inline(never)]
+    fn take_tally(&mut self, index: usize) {
+        let Some(head) = self.flows.get(index).map(|f| f.head) else {
+            return;
+        };
+        let Some(slot) = head.link().and_then(|l| self.links.get_mut(l)) else {
+            return;
+        };
+        let Some(holder) = slot.holder.get_mut(side_ix(head.ppp_direction)) else {
+            return;
+        };
+        let previous = std::mem::replace(holder, slot_of(Some(index)));
+        let tally = match self.flows.get_mut(previous as usize) {
+            Some(p) if previous != NO_FLOW => {
+                p.head.holds_tally = false;
+                p.ppp_tally
+            }
+            _ => slot.link.take_tally(head.ppp_direction),
+        };
+        if let Some(f) = self.flows.get_mut(index) {
+            f.ppp_tally = tally;
+            f.head.holds_tally = true;
+        }
+    }
+
+    /// Flow `index` gives the data tally it holds back to its link, before
+    /// it is tied to another link or side.
+    fn give_back_tally(&mut self, index: usize) {
+        let Some(flow) = self.flows.get_mut(index) else {
+            return;
+        };
+        if !flow.head.holds_tally {
+            return;
+        }
+        flow.head.holds_tally = false;
+        let (tally, direction) = (flow.ppp_tally, flow.head.ppp_direction);
+        if let Some(slot) = flow.head.link().and_then(|l| self.links.get_mut(l)) {
+            slot.link.put_tally(direction, tally);
+            if let Some(holder) = slot.holder.get_mut(side_ix(direction)) {
+                *holder = NO_FLOW;
+            }
         }
     }
 
@@ -726,7 +809,9 @@ impl GreTable {
                 call_ended: false,
                 outside_call: expected.is_some_and(|e| !e.up),
                 ppp_direction: Direction::ClientToServer,
+                holds_tally: false,
             },
+            ppp_tally: DataTally::default(),
             src: key.src,
             dst: key.dst,
             call_id: key.call_id,
@@ -823,6 +908,7 @@ impl GreTable {
         self.links.push(LinkSlot {
             link: PppLink::new(),
             call,
+            holder: [NO_FLOW; 2],
         });
         Some(self.links.len() - 1)
     }
@@ -862,6 +948,9 @@ impl GreTable {
     /// Ends the capture: statistics settled, session ids filled in by the
     /// caller from `session_ids`.
     pub fn finish(mut self, session_ids: &[String]) -> (Vec<GreFlow>, GreCensus, Vec<FinishedLink>) {
+        for index in 0..self.flows.len() {
+            self.give_back_tally(index);
+        }
         self.adopt_reverse_orphans();
         let mut links: Vec<FinishedLink> = self
             .links
@@ -984,6 +1073,132 @@ mod tests {
         g.extend(seq.to_be_bytes());
         g.extend([0xFD, 0x90, 0x00, 0x01]);
         g
+    }
+
+    /// An enhanced GRE packet carrying `FF 03 00 FD` and an encrypted MPPE
+    /// frame with coherency count `count` (RFC 3078 §3).
+    fn mppe_gre(call_id: u16, seq: u32, count: u16) -> Vec<u8> {
+        let mut g = vec![0x30, 0x01, 0x88, 0x0B, 0, 10];
+        g.extend(call_id.to_be_bytes());
+        g.extend(seq.to_be_bytes());
+        g.extend([
+            0xFF,
+            0x03,
+            0x00,
+            0xFD,
+            0x10 | (count >> 8) as u8,
+            count as u8,
+            1,
+            2,
+            3,
+            4,
+        ]);
+        g
+    }
+
+    fn mppe_frames(report: &PppReport, d: Direction) -> (u64, u64, Option<u16>) {
+        let data = match d {
+            Direction::ClientToServer => &report.data.client_to_server,
+            Direction::ServerToClient => &report.data.server_to_client,
+        };
+        (
+            report.frames.by_protocol.compressed,
+            data.encrypted_frames,
+            data.last_coherency_count,
+        )
+    }
+
+    const ORIGIN: PacketOrigin = PacketOrigin {
+        ip_ident: 0,
+        iface: 0,
+    };
+
+    /// A flow counts its PPP data frames on the tally it holds; when a
+    /// call claims the flow, the tally goes back to the link and is taken
+    /// again, and the link's report counts every frame, in order.
+    #[test]
+    fn ppp_tally_follows_its_flow_onto_the_call() {
+        let (client, server) = (IpAddr::from([10, 0, 0, 1]), IpAddr::from([10, 0, 0, 2]));
+        let mut table = GreTable::new(16);
+        table.register_session(0, client, server);
+        let mut frame = 0;
+        let mut send = |table: &mut GreTable, counts: std::ops::Range<u16>| {
+            for count in counts {
+                frame += 1;
+                let ts = Timestamp::new(1_000, frame as u32 * 1_000);
+                table.packet(
+                    client,
+                    server,
+                    &mppe_gre(9, u32::from(count), count),
+                    ts,
+                    frame,
+                    ORIGIN,
+                );
+            }
+        };
+        // GRE before the call is known: an orphan with a link of its own.
+        send(&mut table, 0..5);
+        let call = CallRef { session: 0, call: 0 };
+        table.register_call(
+            call,
+            &CallKeys {
+                client,
+                server,
+                client_call_id: Some(7),
+                server_call_id: Some(9),
+                client_window: None,
+                server_window: None,
+                up: true,
+                setup_seen: false,
+            },
+        );
+        send(&mut table, 5..12);
+        let (flows, _, links) = table.finish(&[]);
+        assert_eq!(flows.len(), 1);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].call, Some(call));
+        assert_eq!(
+            mppe_frames(&links[0].report, Direction::ClientToServer),
+            (12, 12, Some(11))
+        );
+    }
+
+    /// Two flows carrying the same side of one link, their packets
+    /// interleaved: the side's tally moves to whichever flow has the
+    /// packet, and no frame is counted twice or lost.
+    #[test]
+    fn ppp_tally_moves_between_flows_of_one_side() {
+        let (a, b, server) = (
+            IpAddr::from([10, 0, 0, 1]),
+            IpAddr::from([10, 0, 0, 3]),
+            IpAddr::from([10, 0, 0, 2]),
+        );
+        let mut table = GreTable::new(16);
+        let ts = |frame: u64| Timestamp::new(1_000, frame as u32 * 1_000);
+        table.packet(a, server, &mppe_gre(9, 0, 0), ts(1), 1, ORIGIN);
+        table.packet(b, server, &mppe_gre(9, 0, 100), ts(2), 2, ORIGIN);
+        // Tie the second flow to the first one's link and side.
+        let (link, side) = (table.flows[0].head.link, table.flows[0].head.ppp_direction);
+        table.give_back_tally(1);
+        table.flows[1].head.link = link;
+        table.flows[1].head.ppp_direction = side;
+        for (i, count) in (1..9u16).enumerate() {
+            let frame = 3 + i as u64;
+            let src = if i % 2 == 0 { b } else { a };
+            table.packet(
+                src,
+                server,
+                &mppe_gre(9, u32::from(count), count),
+                ts(frame),
+                frame,
+                ORIGIN,
+            );
+        }
+        let (_, _, links) = table.finish(&[]);
+        assert_eq!(links.len(), 2);
+        assert_eq!(mppe_frames(&links[0].report, side), (9, 9, Some(8)));
+        // The second flow's own link kept its first frame only.
+        assert_eq!(mppe_frames(&links[1].report, side), (1, 1, Some(100)));
     }
 
     /// IPv4 and IPv6 flows with one Call ID, their packets interleaved:

@@ -635,14 +635,14 @@ fn holds_original(
 }
 
 /// Multiplies to 128 bits and folds the halves (the "mum" step of wyhash).
-#[inline]
+#[inline(always)]
 fn mum(a: u64, b: u64) -> u64 {
     let product = u128::from(a) * u128::from(b);
     (product as u64) ^ ((product >> 64) as u64)
 }
 
 /// Up to 8 bytes from `at`, zero-filled.
-#[inline]
+#[inline(always)]
 fn load(bytes: &[u8], at: usize) -> u64 {
     if let Some(word) = bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
         return u64::from_le_bytes(word);
@@ -661,7 +661,7 @@ fn load(bytes: &[u8], at: usize) -> u64 {
 /// coherency count and the start of the ciphertext, which differ from
 /// packet to packet; they share a cache line with the header). Ethernet
 /// padding does not enter: the payload is already cut to Payload Length.
-#[inline]
+#[inline(always)]
 fn fingerprint(pkt: &PptpGre<'_>, ip_ident: u32) -> u64 {
     let numbers = (u64::from(pkt.seq.unwrap_or(0)) << 32) | u64::from(pkt.ack.unwrap_or(0));
     let fields = (u64::from(pkt.payload_len) << 48) | (u64::from(pkt.call_id) << 32) | u64::from(ip_ident);

@@ -244,9 +244,14 @@ fn ipv6cp_side(side: &Side<Ipv6cpOption>) -> Ipv6cpSide {
 /// first-level cache by the time its next frame comes. What an MPPE frame
 /// in order reads and writes is therefore one cache line here, instead of
 /// the report's counters spread over several.
+///
+/// A carrier that keeps state of its own per direction (the GRE flow table)
+/// may hold a direction's tally itself, next to that state, and hand it in
+/// with each frame ([`PppLink::frame_with`]); [`PppLink::take_tally`] and
+/// [`PppLink::put_tally`] move it out and back.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, align(64))]
-struct DataTally {
+pub struct DataTally {
     // Counted on the fast path only.
     /// Frames starting with `FF 03`.
     with_address_control: u64,
@@ -271,9 +276,6 @@ struct DataTally {
     /// coherency count and the link's phase are set, so a later frame only
     /// adds to counts.
     listed: bool,
-    // Counted on the fast path only; not read by an MPPE frame.
-    ipv4: u64,
-    ipv6: u64,
 }
 
 /// [`DataTally::next_count`] before the direction's first MPPE frame; no
@@ -292,8 +294,6 @@ impl Default for DataTally {
             last_frame: 0,
             next_count: NO_COUNT,
             listed: false,
-            ipv4: 0,
-            ipv6: 0,
         }
     }
 }
@@ -310,9 +310,8 @@ impl DataTally {
     }
 }
 
-// What an MPPE frame touches fills the first of two cache lines.
-const _: () = assert!(core::mem::size_of::<DataTally>() == 2 * 64);
-const _: () = assert!(core::mem::offset_of!(DataTally, ipv4) == 64);
+// What an MPPE frame touches is one cache line.
+const _: () = assert!(core::mem::size_of::<DataTally>() == 64);
 
 /// The PPP state of one link. Feed it every PPP frame with [`PppLink::frame`];
 /// read it with [`PppLink::report`].
@@ -330,6 +329,8 @@ pub struct PppLink {
     /// Per direction, the data frames counted on the fast path and the
     /// state both paths share (see [`DataTally`]).
     tally: [DataTally; 2],
+    /// Per direction, the IPv4 and IPv6 frames counted on the fast path.
+    ip_frames: [[u64; 2]; 2],
     lcp_frames: PerDirection,
     /// A Configure-Request was seen since the latest Terminate-Request.
     configure_since_terminate: bool,
@@ -373,6 +374,7 @@ impl PppLink {
             echo_pending: [VecDeque::new(), VecDeque::new()],
             echo_rtt_sum_ms: [0.0; 2],
             tally: [DataTally::default(); 2],
+            ip_frames: [[0; 2]; 2],
             lcp_frames: PerDirection::default(),
             configure_since_terminate: false,
             looped_back: None,
@@ -399,6 +401,59 @@ impl PppLink {
         if !self.data_frame(direction, frame, ts, bytes) {
             self.any_frame(direction, frame, ts, bytes);
         }
+    }
+
+    /// [`PppLink::frame`] with the tally of `direction` held by the caller
+    /// (see [`DataTally`]): the common MPPE frame is counted on it
+    /// directly; every other frame runs with it put in place for the call.
+    #[inline(always)]
+    pub fn frame_with(
+        &mut self,
+        tally: &mut DataTally,
+        direction: Direction,
+        frame: u64,
+        ts: Timestamp,
+        bytes: &[u8],
+    ) {
+        use wire::frame::{ALL_STATIONS as FF, UI_CONTROL as UI};
+        if let Some((head, info)) = bytes.split_first_chunk::<4>() {
+            if *head == [FF, UI, 0, 0xFD] && Self::mppe_on(tally, frame, true, false, info) {
+                return;
+            }
+        }
+        self.frame_in_place(tally, direction, frame, ts, bytes);
+    }
+
+    /// [`PppLink::frame_with`] for every frame but the common one.
+    #[inline(never)]
+    fn frame_in_place(
+        &mut self,
+        tally: &mut DataTally,
+        direction: Direction,
+        frame: u64,
+        ts: Timestamp,
+        bytes: &[u8],
+    ) {
+        let d = ix(direction);
+        if let Some(home) = self.tally.get_mut(d) {
+            std::mem::swap(home, tally);
+        }
+        self.frame(direction, frame, ts, bytes);
+        if let Some(home) = self.tally.get_mut(d) {
+            std::mem::swap(home, tally);
+        }
+    }
+
+    /// The tally of `direction`, to be held by the caller (see
+    /// [`DataTally`]); the link's own copy is not read again until
+    /// [`PppLink::put_tally`] gives it back.
+    pub fn take_tally(&self, direction: Direction) -> DataTally {
+        self.tally[ix(direction)]
+    }
+
+    /// Gives back a tally taken with [`PppLink::take_tally`].
+    pub fn put_tally(&mut self, direction: Direction, tally: DataTally) {
+        self.tally[ix(direction)] = tally;
     }
 
     /// The fast path: takes an MPPE frame whose coherency count is the one
@@ -436,10 +491,12 @@ impl PppLink {
         let t = &mut self.tally[ix(direction)];
         t.with_address_control += u64::from(address_control);
         t.protocol_compressed += u64::from(protocol_compressed);
-        if v6 {
-            t.ipv6 += 1;
-        } else {
-            t.ipv4 += 1;
+        if let Some([ipv4, ipv6]) = self.ip_frames.get_mut(ix(direction)) {
+            if v6 {
+                *ipv6 += 1;
+            } else {
+                *ipv4 += 1;
+            }
         }
         self.ip_frame(direction, frame, ts, v6, info);
         true
@@ -457,10 +514,27 @@ impl PppLink {
         protocol_compressed: bool,
         info: &[u8],
     ) -> bool {
+        Self::mppe_on(
+            &mut self.tally[ix(direction)],
+            frame,
+            address_control,
+            protocol_compressed,
+            info,
+        )
+    }
+
+    /// [`PppLink::mppe_frame`] on the direction's tally `t`.
+    #[inline(always)]
+    fn mppe_on(
+        t: &mut DataTally,
+        frame: u64,
+        address_control: bool,
+        protocol_compressed: bool,
+        info: &[u8],
+    ) -> bool {
         // RFC 3078 §3.1: the count goes up by one per frame; any other
         // step, and the first frame, are for the general path (which lists
         // that first frame, so `listed` holds once there is a next count).
-        let t = &mut self.tally[ix(direction)];
         let [flags, low, ..] = *info else { return false };
         let count = u16::from_be_bytes([flags & 0x0F, low]);
         if count != t.next_count {
@@ -1706,11 +1780,11 @@ impl PppLink {
     /// Adds what the fast path counted, and the state both paths share,
     /// to the report's frame and data counts.
     fn add_tallies(&self, r: &mut PppReport) {
-        for (direction, t) in [
-            (Direction::ClientToServer, &self.tally[0]),
-            (Direction::ServerToClient, &self.tally[1]),
+        for (direction, t, [ipv4, ipv6]) in [
+            (Direction::ClientToServer, &self.tally[0], self.ip_frames[0]),
+            (Direction::ServerToClient, &self.tally[1], self.ip_frames[1]),
         ] {
-            let frames = t.compressed + t.ipv4 + t.ipv6;
+            let frames = t.compressed + ipv4 + ipv6;
             let f = &mut r.frames;
             f.total = f.total.saturating_add(frames);
             f.per_direction.add(direction, frames);
@@ -1718,8 +1792,8 @@ impl PppLink {
             f.address_control_compressed += frames - t.with_address_control;
             f.protocol_compressed += t.protocol_compressed;
             f.by_protocol.compressed += t.compressed;
-            f.by_protocol.ipv4 += t.ipv4;
-            f.by_protocol.ipv6 += t.ipv6;
+            f.by_protocol.ipv4 += ipv4;
+            f.by_protocol.ipv6 += ipv6;
             r.data.encrypted_frames += t.encrypted;
             let d = r.data.direction_mut(direction);
             d.bytes = d.bytes.saturating_add(t.bytes);
