@@ -712,7 +712,7 @@ fn latency_summary(hot: &Hot, unmatched: u64) -> AckLatency {
     }
     let mut histogram = buffers.latency.clone();
     let pending = (count % LATENCY_BATCH as u64) as usize;
-    histogram.add(buffers.latency_pending.get(..pending).unwrap_or(&[]));
+    histogram.add(hot.latency_pending.get(..pending).unwrap_or(&[]));
     let (min_ns, max_ns) = (histogram.min_ns, histogram.max_ns);
     let rank = count.div_ceil(2);
     let exact = count <= EXACT_LATENCY_SAMPLES as u64;
@@ -788,21 +788,20 @@ struct Buffers {
     recent: [RecentPacket; RECENT_PACKETS],
     /// The first [`EXACT_LATENCY_SAMPLES`] ack latencies, in ns.
     latency_exact: [i64; EXACT_LATENCY_SAMPLES],
-    /// The latest batch of ack latencies; the first `count mod
-    /// LATENCY_BATCH` are not in the histogram yet.
-    latency_pending: [i64; LATENCY_BATCH],
     latency: LatencyHistogram,
 }
 
 /// What an ordinary packet reads and writes, together: a capture
 /// interleaves many calls, so a direction's state is rarely still in the
 /// first-level cache when its next packet comes, and every separate cache
-/// line touched costs a miss. Three lines: the first holds all that an ack
+/// line touched costs a miss. Four lines: the first holds all that an ack
 /// from the reverse direction needs ([`DirectionTracker::on_peer_ack`]),
 /// the send time of the highest number included, which is the one an ack
-/// usually names; a packet of this direction reads the first and the next
-/// two, where the window word of the highest number is kept too, so that
-/// a packet in order leaves the window array alone. The counters here are
+/// usually names, and the second the ack latencies of the batch, which
+/// the ack adds to (an aligned pair of lines, which the processor tends
+/// to fetch together); a packet of this direction reads the first and the
+/// last two, where the window word of the highest number is kept too, so
+/// that a packet in order leaves the window array alone. The counters here are
 /// reported through [`DirectionTracker::stats`]; the rarely moved ones
 /// stay in `counts`.
 #[derive(Clone)]
@@ -824,6 +823,10 @@ struct Hot {
     acks_received: u64,
     acked_packets: u64,
     latency_count: u64,
+    /// The latest batch of ack latencies; the first `latency_count mod
+    /// LATENCY_BATCH` are not in the histogram yet. On the line after the
+    /// one above, so that an ack's two lines are one aligned pair.
+    latency_pending: [i64; LATENCY_BATCH],
 
     /// Packets, capture duplicates excluded; the data packets among them
     /// are those neither ack-only nor unsequenced.
@@ -864,7 +867,8 @@ struct Hot {
 }
 
 // Three cache lines, as the layout above intends, first in a tracker.
-const _: () = assert!(core::mem::size_of::<Hot>() == 3 * 64);
+const _: () = assert!(core::mem::size_of::<Hot>() == 4 * 64);
+const _: () = assert!(core::mem::offset_of!(Hot, latency_pending) == 64);
 const _: () = assert!(core::mem::offset_of!(DirectionTracker, hot) == 0);
 // One cache line of pending latency samples.
 const _: () = assert!(LATENCY_BATCH * 8 == 64);
@@ -911,7 +915,6 @@ impl DirectionTracker {
                     },
                     recent: [RecentPacket::default(); RECENT_PACKETS],
                     latency_exact: [0; EXACT_LATENCY_SAMPLES],
-                    latency_pending: [0; LATENCY_BATCH],
                     latency: LatencyHistogram {
                         min_ns: i64::MAX,
                         max_ns: i64::MIN,
@@ -922,6 +925,7 @@ impl DirectionTracker {
                 acks_received: 0,
                 acked_packets: 0,
                 latency_count: 0,
+                latency_pending: [0; LATENCY_BATCH],
                 packets: 0,
                 payload_bytes: 0,
                 last_secs: 0,
@@ -1177,7 +1181,7 @@ impl DirectionTracker {
             }
         }
         let at = (n % LATENCY_BATCH as u64) as usize;
-        if let Some(slot) = b.latency_pending.get_mut(at) {
+        if let Some(slot) = h.latency_pending.get_mut(at) {
             *slot = ns;
         }
         h.latency_count = n + u64::from(counted);
@@ -1190,8 +1194,8 @@ impl DirectionTracker {
     /// histogram with it.
     #[inline(never)]
     fn latency_batch(&mut self) {
-        let b = &mut *self.hot.buffers;
-        b.latency.add(&b.latency_pending);
+        let h = &mut self.hot;
+        h.buffers.latency.add(&h.latency_pending);
     }
 
     /// Whether `s` may be a second capture of a packet: its number was seen
