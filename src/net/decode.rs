@@ -695,9 +695,9 @@ impl Decoder {
                 }
             }
         }
-        // The frame and the sink go to the general path as copies made
-        // here, so that the caller's need not be written to memory for the
-        // common frame, which reads them from registers.
+        // The general path gets a copy of the frame and the sink by value,
+        // so the caller's frame and sink need not be written to memory
+        // for the common frame, which reads them from registers.
         self.decode_general(&{ *frame }, sink);
     }
 
